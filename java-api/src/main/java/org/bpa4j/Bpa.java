@@ -1,0 +1,200 @@
+package org.bpa4j;
+
+import org.bpa4j.spi.Backend;
+import org.bpa4j.spi.BpaOptions;
+
+/**
+ * The Balanced-Pairwise-Affinities (BPA / SOT) feature transform, SPEC §2: n feature vectors become an
+ * n×n matrix whose rows are the new features. Immutable and thread-safe; build once, call from any thread.
+ *
+ * <pre>{@code
+ * Bpa bpa = Bpa.builder().build();                  // cosine, reg 0.1, 10 iterations
+ * BpaResult r = bpa.forward(Tensor.of(x, n, d));    // r.output() is (n, n)
+ * Tensor dx = r.backward(Tensor.of(g, n, n));       // ∂ sum(g ⊙ Z) / ∂X
+ * }</pre>
+ */
+public final class Bpa {
+    private final Metric metric;
+    private final double reg;
+    private final int iterations;
+    private final boolean sigmoid;
+    private final boolean maskDiagonal;
+    private final boolean maxScale;
+    private final Device device;
+    private final DType precision;
+
+    private Bpa(Builder b) {
+        this.metric = b.metric;
+        this.reg = b.reg;
+        this.iterations = b.iterations;
+        this.sigmoid = b.sigmoid;
+        this.maskDiagonal = b.maskDiagonal;
+        this.maxScale = b.maxScale;
+        this.device = b.device;
+        this.precision = b.precision;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Transforms one set (n, d) or a batch of sets (B, n, d), without labels. */
+    public BpaResult forward(Tensor x) {
+        return forward(x, (int[][]) null);
+    }
+
+    /**
+     * Transforms with the labels of the first L rows (the support set): for i, j < L the output is 1 where
+     * the labels agree and 0 where they differ. A batch uses the same labels for every set.
+     */
+    public BpaResult forward(Tensor x, int[] labels) {
+        InputChecks.notNull(x, "Bpa.forward: x");
+        if (labels == null) {
+            return forward(x, (int[][]) null);
+        }
+        int[][] perSet = new int[x.sets()][];
+        java.util.Arrays.fill(perSet, labels);
+        return forward(x, perSet);
+    }
+
+    /** Transforms a batch with labels per set: {@code labels[b]} for set b (null entries: no labels). */
+    public BpaResult forward(Tensor x, int[][] labels) {
+        InputChecks.features(x, "Bpa.forward: x");
+        if (labels != null) {
+            checkLabels(labels, x);
+        }
+        DType out = precision != null ? precision : x.dtype();
+        Backend backend = Backends.resolve(device);
+        BpaOptions options = new BpaOptions(metric, reg, iterations, sigmoid, maskDiagonal, maxScale, out);
+        int[] outShape = x.rank() == 3
+                ? new int[] {x.dim(0), x.rows(), x.rows()}
+                : new int[] {x.rows(), x.rows()};
+        MemoryEstimate.check(MemoryEstimate.bpa(x.sets(), x.rows(), x.cols(), out), "Bpa.forward");
+        return new BpaResult(backend.bpa(options, x, labels), outShape, x.shape(), backend.device());
+    }
+
+    private static void checkLabels(int[][] labels, Tensor x) {
+        if (labels.length != x.sets()) {
+            throw new IllegalArgumentException("Bpa.forward: labels are given for " + labels.length
+                    + " sets but x has " + x.sets());
+        }
+        for (int b = 0; b < labels.length; b++) {
+            int[] y = labels[b];
+            if (y == null) {
+                continue;
+            }
+            if (y.length > x.rows()) {
+                throw new IllegalArgumentException("Bpa.forward: " + y.length + " labels"
+                        + (labels.length > 1 ? " for set " + b : "") + " but only n = " + x.rows() + " rows");
+            }
+            for (int i = 0; i < y.length; i++) {
+                if (y[i] < 0) {
+                    throw new IllegalArgumentException("Bpa.forward: label " + y[i] + " at index " + i
+                            + (labels.length > 1 ? " of set " + b : "") + " is negative");
+                }
+            }
+        }
+    }
+
+    public Metric metric() {
+        return metric;
+    }
+
+    public double reg() {
+        return reg;
+    }
+
+    public int iterations() {
+        return iterations;
+    }
+
+    public boolean sigmoid() {
+        return sigmoid;
+    }
+
+    public boolean maskDiagonal() {
+        return maskDiagonal;
+    }
+
+    public boolean maxScale() {
+        return maxScale;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Output precision, or null for the input's own. */
+    public DType precision() {
+        return precision;
+    }
+
+    /** Options of SPEC §2, with the paper's defaults. */
+    public static final class Builder {
+        private Metric metric = Metric.COSINE;
+        private double reg = 0.1;
+        private int iterations = 10;
+        private boolean sigmoid;
+        private boolean maskDiagonal = true;
+        private boolean maxScale = true;
+        private Device device = Device.AUTO;
+        private DType precision;
+
+        private Builder() {
+        }
+
+        public Builder metric(Metric metric) {
+            InputChecks.notNull(metric, "Bpa.Builder.metric");
+            this.metric = metric;
+            return this;
+        }
+
+        /** Entropic regularisation ε > 0 [0.1]. */
+        public Builder reg(double reg) {
+            InputChecks.reg(reg, "Bpa.Builder");
+            this.reg = reg;
+            return this;
+        }
+
+        /** Sinkhorn iterations T ≥ 1 [10]. */
+        public Builder iterations(int iterations) {
+            InputChecks.iterations(iterations, "Bpa.Builder");
+            this.iterations = iterations;
+            return this;
+        }
+
+        /** Z = sigmoid(logP) instead of exp(logP) [false]. */
+        public Builder sigmoid(boolean sigmoid) {
+            this.sigmoid = sigmoid;
+            return this;
+        }
+
+        /** Forbid self-matching: C_ii = 1e5, then Z_ii = 1 [true]. */
+        public Builder maskDiagonal(boolean maskDiagonal) {
+            this.maskDiagonal = maskDiagonal;
+            return this;
+        }
+
+        /** Divide Z by its largest entry (a constant for the gradient) [true]. */
+        public Builder maxScale(boolean maxScale) {
+            this.maxScale = maxScale;
+            return this;
+        }
+
+        public Builder device(Device device) {
+            InputChecks.notNull(device, "Bpa.Builder.device");
+            this.device = device;
+            return this;
+        }
+
+        /** Precision of the output and gradient; null (default) means the input's own. */
+        public Builder precision(DType precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        public Bpa build() {
+            return new Bpa(this);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.bpa4j;
+
+import org.bpa4j.spi.BpaPass;
+
+/** The output of {@link Bpa#forward} and the way back to ∂L/∂X. Holds only the duals, not the plans. */
+public final class BpaResult {
+    private final BpaPass pass;
+    private final int[] outputShape;
+    private final int[] inputShape;
+    private final Device device;
+
+    BpaResult(BpaPass pass, int[] outputShape, int[] inputShape, Device device) {
+        this.pass = pass;
+        this.outputShape = outputShape;
+        this.inputShape = inputShape;
+        this.device = device;
+    }
+
+    /** Z: (n, n) or (B, n, n). */
+    public Tensor output() {
+        return pass.output();
+    }
+
+    /** The backend that computed it. */
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * ∂L/∂X given ∂L/∂Z, shaped like X. Exact for the unrolled iterations (SPEC §3). May be called more
+     * than once, with different gradients.
+     */
+    public Tensor backward(Tensor gradOutput) {
+        InputChecks.sameShape(gradOutput, outputShape, "BpaResult.backward: gradient");
+        Tensor dx = pass.backward(gradOutput);
+        if (!java.util.Arrays.equals(dx.shape(), inputShape)) {
+            throw new IllegalStateException("backend " + device.label() + " returned a gradient of shape "
+                    + dx.shapeString() + " for an input of shape " + Tensor.shapeString(inputShape));
+        }
+        return dx;
+    }
+}

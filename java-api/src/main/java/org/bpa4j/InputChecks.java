@@ -1,0 +1,79 @@
+package org.bpa4j;
+
+/** The validation every public entry point shares; each message names the problem and where. */
+final class InputChecks {
+    private InputChecks() {
+    }
+
+    static void notNull(Object value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+    }
+
+    static void reg(double reg, String where) {
+        if (!(reg > 0) || Double.isInfinite(reg)) {
+            throw new IllegalArgumentException(where + ": reg must be a finite number > 0, got " + reg);
+        }
+    }
+
+    static void iterations(int iterations, String where) {
+        if (iterations <= 0) {
+            throw new IllegalArgumentException(where + ": iterations must be > 0, got " + iterations);
+        }
+    }
+
+    /** Every value finite; the message gives the set, row and column of the first one that is not. */
+    static void finite(Tensor t, String what) {
+        long size = t.size();
+        int cols = t.cols();
+        int rows = t.rows();
+        for (long i = 0; i < size; i++) {
+            double v = t.getDouble(i);
+            if (!Double.isFinite(v)) {
+                String kind = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
+                throw new IllegalArgumentException(what + " contains " + kind + " at " + position(t, i, rows, cols));
+            }
+        }
+    }
+
+    private static String position(Tensor t, long index, int rows, int cols) {
+        return switch (t.rank()) {
+            case 1 -> "index " + index;
+            case 2 -> "row " + index / cols + " column " + index % cols;
+            default -> {
+                long per = (long) rows * cols;
+                long within = index % per;
+                yield "set " + index / per + " row " + within / cols + " column " + within % cols;
+            }
+        };
+    }
+
+    /** A (n, d) or (B, n, d) feature tensor with n ≥ 2 and d ≥ 1. */
+    static void features(Tensor x, String what) {
+        notNull(x, what);
+        if (x.rank() != 2 && x.rank() != 3) {
+            throw new IllegalArgumentException(what + " must be 2-D (n, d) or 3-D (B, n, d), got shape "
+                    + x.shapeString());
+        }
+        if (x.rank() == 3 && x.dim(0) < 1) {
+            throw new IllegalArgumentException(what + " has no sets: shape " + x.shapeString());
+        }
+        if (x.rows() < 2) {
+            throw new IllegalArgumentException(what + " needs at least n = 2 rows, got shape " + x.shapeString());
+        }
+        if (x.cols() < 1) {
+            throw new IllegalArgumentException(what + " needs at least d = 1 column, got shape " + x.shapeString());
+        }
+        finite(x, what);
+    }
+
+    static void sameShape(Tensor actual, int[] expected, String what) {
+        notNull(actual, what);
+        if (!java.util.Arrays.equals(actual.shape(), expected)) {
+            throw new IllegalArgumentException(what + " has shape " + actual.shapeString() + " where "
+                    + Tensor.shapeString(expected) + " was expected");
+        }
+        finite(actual, what);
+    }
+}

@@ -1,0 +1,183 @@
+package org.bpa4j;
+
+import org.bpa4j.spi.Backend;
+import org.bpa4j.spi.SinkhornOptions;
+
+/**
+ * Log-domain Sinkhorn (SPEC §1): rows first, then columns, for a fixed number of iterations or until the
+ * row-marginal error ‖P·1 − a‖₁ falls below a tolerance (the iterations then being the cap).
+ * Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Sinkhorn sk = Sinkhorn.builder().reg(0.05).iterations(1000).tolerance(1e-9).build();
+ * SinkhornResult r = sk.solve(cost, a, b);          // r.plan(), r.logPlan(), r.iterations()
+ * Tensor dCost = r.backward(gradLogPlan);
+ * }</pre>
+ */
+public final class Sinkhorn {
+    /** Relative tolerance on |Σa − Σb| / max(Σa, Σb) for marginals to be considered balanced. */
+    static final double MARGINAL_MASS_TOLERANCE = 1e-6;
+
+    private final double reg;
+    private final int iterations;
+    private final double tolerance;
+    private final int checkEvery;
+    private final Device device;
+    private final DType precision;
+
+    private Sinkhorn(Builder b) {
+        this.reg = b.reg;
+        this.iterations = b.iterations;
+        this.tolerance = b.tolerance;
+        this.checkEvery = b.checkEvery;
+        this.device = b.device;
+        this.precision = b.precision;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Solves with unit marginals (every row and column of the plan sums to 1), as BPA does. */
+    public SinkhornResult solve(Tensor cost) {
+        return solve(cost, null, null);
+    }
+
+    /**
+     * Solves with marginals a (n) and b (m) — or (B, n) and (B, m) for a batch — given as masses, not
+     * logarithms: non-negative, with Σa = Σb. Either both or neither may be null.
+     */
+    public SinkhornResult solve(Tensor cost, Tensor a, Tensor b) {
+        InputChecks.notNull(cost, "Sinkhorn.solve: cost");
+        if (cost.rank() != 2 && cost.rank() != 3) {
+            throw new IllegalArgumentException("Sinkhorn.solve: cost must be 2-D (n, m) or 3-D (B, n, m), got shape "
+                    + cost.shapeString());
+        }
+        if (cost.rows() < 1 || cost.cols() < 1 || cost.sets() < 1) {
+            throw new IllegalArgumentException("Sinkhorn.solve: cost is empty: shape " + cost.shapeString());
+        }
+        InputChecks.finite(cost, "Sinkhorn.solve: cost");
+        if ((a == null) != (b == null)) {
+            throw new IllegalArgumentException("Sinkhorn.solve: give both marginals a and b, or neither");
+        }
+        if (a != null) {
+            checkMarginal(a, cost, cost.rows(), "a");
+            checkMarginal(b, cost, cost.cols(), "b");
+            checkMass(a, b, cost.sets());
+        }
+        DType out = precision != null ? precision : cost.dtype();
+        MemoryEstimate.check(MemoryEstimate.sinkhorn(cost.sets(), cost.rows(), cost.cols(), out), "Sinkhorn.solve");
+        Backend backend = Backends.resolve(device);
+        SinkhornOptions options = new SinkhornOptions(reg, iterations, tolerance, checkEvery, out);
+        return new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend.device());
+    }
+
+    private static void checkMarginal(Tensor m, Tensor cost, int length, String name) {
+        int[] expected = cost.rank() == 3 ? new int[] {cost.sets(), length} : new int[] {length};
+        InputChecks.sameShape(m, expected, "Sinkhorn.solve: marginal " + name);
+        for (long i = 0; i < m.size(); i++) {
+            if (m.getDouble(i) < 0) {
+                throw new IllegalArgumentException("Sinkhorn.solve: marginal " + name + " is negative ("
+                        + m.getDouble(i) + ") at index " + i);
+            }
+        }
+    }
+
+    private static void checkMass(Tensor a, Tensor b, int sets) {
+        int n = a.cols() == 1 && a.rank() == 1 ? a.rows() : a.cols();
+        int m = b.cols() == 1 && b.rank() == 1 ? b.rows() : b.cols();
+        for (int s = 0; s < sets; s++) {
+            double sa = 0;
+            double sb = 0;
+            for (int i = 0; i < n; i++) {
+                sa += a.getDouble((long) s * n + i);
+            }
+            for (int j = 0; j < m; j++) {
+                sb += b.getDouble((long) s * m + j);
+            }
+            String where = sets > 1 ? " in set " + s : "";
+            if (!(sa > 0) || !(sb > 0)) {
+                throw new IllegalArgumentException("Sinkhorn.solve: marginals must have positive mass" + where
+                        + " (Σa = " + sa + ", Σb = " + sb + ")");
+            }
+            if (Math.abs(sa - sb) > MARGINAL_MASS_TOLERANCE * Math.max(sa, sb)) {
+                throw new IllegalArgumentException("Sinkhorn.solve: marginals do not sum to the same total" + where
+                        + ": Σa = " + sa + ", Σb = " + sb);
+            }
+        }
+    }
+
+    public double reg() {
+        return reg;
+    }
+
+    public int iterations() {
+        return iterations;
+    }
+
+    /** The tolerance, or NaN for a fixed number of iterations. */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    public static final class Builder {
+        private double reg = 0.1;
+        private int iterations = 10;
+        private double tolerance = Double.NaN;
+        private int checkEvery = 1;
+        private Device device = Device.AUTO;
+        private DType precision;
+
+        private Builder() {
+        }
+
+        /** Entropic regularisation ε > 0 [0.1]. */
+        public Builder reg(double reg) {
+            InputChecks.reg(reg, "Sinkhorn.Builder");
+            this.reg = reg;
+            return this;
+        }
+
+        /** The fixed number of iterations, or the cap when a tolerance is set [10]. */
+        public Builder iterations(int iterations) {
+            InputChecks.iterations(iterations, "Sinkhorn.Builder");
+            this.iterations = iterations;
+            return this;
+        }
+
+        /** Stop once ‖P·1 − a‖₁ ≤ tolerance (≥ 0); without it the iterations are a fixed count. */
+        public Builder tolerance(double tolerance) {
+            if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
+                throw new IllegalArgumentException("Sinkhorn.Builder: tolerance must be a finite number >= 0, got "
+                        + tolerance);
+            }
+            this.tolerance = tolerance;
+            return this;
+        }
+
+        /** Check the tolerance every k iterations [1]. */
+        public Builder checkEvery(int k) {
+            if (k <= 0) {
+                throw new IllegalArgumentException("Sinkhorn.Builder: checkEvery must be > 0, got " + k);
+            }
+            this.checkEvery = k;
+            return this;
+        }
+
+        public Builder device(Device device) {
+            InputChecks.notNull(device, "Sinkhorn.Builder.device");
+            this.device = device;
+            return this;
+        }
+
+        /** Precision of the plan and gradient; null (default) means the cost's own. */
+        public Builder precision(DType precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        public Sinkhorn build() {
+            return new Sinkhorn(this);
+        }
+    }
+}

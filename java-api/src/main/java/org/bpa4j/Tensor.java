@@ -1,0 +1,310 @@
+package org.bpa4j;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * A dense, row-major array of float32 or float64 values backed by a {@link MemorySegment}.
+ *
+ * <p>Shapes used by bpa4j: (n) for marginals, (n, d) for one set of features or a cost matrix, and
+ * (B, n, d) for a batch of sets. Tensors made from Java arrays, segments or buffers share that memory
+ * (no copy). Values are stored in the platform's native byte order.
+ */
+public final class Tensor {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+    /** Largest element count that a Java array can hold; larger tensors live off-heap. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+
+    private final MemorySegment segment;
+    private final DType dtype;
+    private final int[] shape;
+    private final long size;
+
+    private Tensor(MemorySegment segment, DType dtype, int[] shape, String where) {
+        this.dtype = dtype;
+        this.shape = shape.clone();
+        this.size = checkShape(this.shape, where);
+        long needed = size * dtype.byteSize();
+        if (segment.byteSize() < needed) {
+            throw new IllegalArgumentException(where + ": memory of " + segment.byteSize()
+                    + " bytes is too small for shape " + Arrays.toString(shape) + " of " + dtype.label()
+                    + " (" + needed + " bytes needed)");
+        }
+        this.segment = segment.byteSize() == needed ? segment : segment.asSlice(0, needed);
+    }
+
+    private static long checkShape(int[] shape, String where) {
+        if (shape.length < 1 || shape.length > 3) {
+            throw new IllegalArgumentException(where + ": a tensor has 1, 2 or 3 dimensions, got shape "
+                    + Arrays.toString(shape));
+        }
+        long size = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                throw new IllegalArgumentException(where + ": dimension " + i + " is negative in shape "
+                        + Arrays.toString(shape));
+            }
+            size = Math.multiplyExact(size, (long) shape[i]);
+        }
+        return size;
+    }
+
+    /** Wraps a float array (no copy). The array's length must equal the product of the shape. */
+    public static Tensor of(float[] data, int... shape) {
+        if (data == null) {
+            throw new IllegalArgumentException("Tensor.of: data is null");
+        }
+        long expected = checkShape(shape, "Tensor.of(float[])");
+        if (expected != data.length) {
+            throw new IllegalArgumentException("Tensor.of(float[]): array has " + data.length
+                    + " values but shape " + Arrays.toString(shape) + " needs " + expected);
+        }
+        return new Tensor(MemorySegment.ofArray(data), DType.FLOAT32, shape, "Tensor.of(float[])");
+    }
+
+    /** Wraps a double array (no copy). The array's length must equal the product of the shape. */
+    public static Tensor of(double[] data, int... shape) {
+        if (data == null) {
+            throw new IllegalArgumentException("Tensor.of: data is null");
+        }
+        long expected = checkShape(shape, "Tensor.of(double[])");
+        if (expected != data.length) {
+            throw new IllegalArgumentException("Tensor.of(double[]): array has " + data.length
+                    + " values but shape " + Arrays.toString(shape) + " needs " + expected);
+        }
+        return new Tensor(MemorySegment.ofArray(data), DType.FLOAT64, shape, "Tensor.of(double[])");
+    }
+
+    /** Wraps a memory segment (no copy), read in native byte order. */
+    public static Tensor of(MemorySegment segment, DType dtype, int... shape) {
+        if (segment == null || dtype == null) {
+            throw new IllegalArgumentException("Tensor.of(MemorySegment): segment and dtype must not be null");
+        }
+        return new Tensor(segment, dtype, shape, "Tensor.of(MemorySegment)");
+    }
+
+    /**
+     * Wraps a byte buffer from its position to its limit (no copy). The buffer must be in native byte
+     * order, as NumPy and most native libraries write on this platform.
+     */
+    public static Tensor of(ByteBuffer buffer, DType dtype, int... shape) {
+        if (buffer == null || dtype == null) {
+            throw new IllegalArgumentException("Tensor.of(ByteBuffer): buffer and dtype must not be null");
+        }
+        if (buffer.order() != ByteOrder.nativeOrder()) {
+            throw new IllegalArgumentException("Tensor.of(ByteBuffer): buffer is " + buffer.order()
+                    + " but values must be in native order " + ByteOrder.nativeOrder()
+                    + " (call buffer.order(ByteOrder.nativeOrder()))");
+        }
+        return new Tensor(MemorySegment.ofBuffer(buffer), dtype, shape, "Tensor.of(ByteBuffer)");
+    }
+
+    /** A new tensor of zeros: on the Java heap when it fits in an array, else off-heap. */
+    public static Tensor zeros(DType dtype, int... shape) {
+        long size = checkShape(shape, "Tensor.zeros");
+        MemorySegment segment;
+        if (size <= MAX_ARRAY) {
+            segment = dtype == DType.FLOAT32
+                    ? MemorySegment.ofArray(new float[(int) size])
+                    : MemorySegment.ofArray(new double[(int) size]);
+        } else {
+            segment = Arena.ofAuto().allocate(size * dtype.byteSize(), dtype.byteSize());
+        }
+        return new Tensor(segment, dtype, shape, "Tensor.zeros");
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int dim(int axis) {
+        if (axis < 0 || axis >= shape.length) {
+            throw new IllegalArgumentException("Tensor.dim: axis " + axis + " out of range for shape "
+                    + Arrays.toString(shape));
+        }
+        return shape[axis];
+    }
+
+    /** Number of elements. */
+    public long size() {
+        return size;
+    }
+
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Number of sets: B for a (B, n, d) tensor, 1 otherwise. */
+    public int sets() {
+        return shape.length == 3 ? shape[0] : 1;
+    }
+
+    /** Rows of one set: n for (n, d) or (B, n, d). */
+    public int rows() {
+        return shape.length == 1 ? shape[0] : shape[shape.length - 2];
+    }
+
+    /** Columns of one set: d for (n, d) or (B, n, d), 1 for a vector. */
+    public int cols() {
+        return shape.length == 1 ? 1 : shape[shape.length - 1];
+    }
+
+    /** Set b of a (B, n, d) tensor as an (n, d) view; a 2-D tensor is its own set 0. */
+    public Tensor set(int b) {
+        if (shape.length == 2 && b == 0) {
+            return this;
+        }
+        if (shape.length != 3 || b < 0 || b >= shape[0]) {
+            throw new IllegalArgumentException("Tensor.set: set " + b + " does not exist in shape "
+                    + Arrays.toString(shape));
+        }
+        long per = (long) shape[1] * shape[2] * dtype.byteSize();
+        return new Tensor(segment.asSlice(b * per, per), dtype, new int[] {shape[1], shape[2]}, "Tensor.set");
+    }
+
+    public double getDouble(long index) {
+        return dtype == DType.FLOAT32
+                ? segment.getAtIndex(F32, index)
+                : segment.getAtIndex(F64, index);
+    }
+
+    public float getFloat(long index) {
+        return dtype == DType.FLOAT32
+                ? segment.getAtIndex(F32, index)
+                : (float) segment.getAtIndex(F64, index);
+    }
+
+    public void setDouble(long index, double value) {
+        if (dtype == DType.FLOAT32) {
+            segment.setAtIndex(F32, index, (float) value);
+        } else {
+            segment.setAtIndex(F64, index, value);
+        }
+    }
+
+    public void setFloat(long index, float value) {
+        if (dtype == DType.FLOAT32) {
+            segment.setAtIndex(F32, index, value);
+        } else {
+            segment.setAtIndex(F64, index, value);
+        }
+    }
+
+    /** Element (i, j) of a 2-D tensor. */
+    public double get(int i, int j) {
+        return getDouble((long) i * cols() + j);
+    }
+
+    /** The backing float array when this tensor is exactly a whole heap {@code float[]}. */
+    public Optional<float[]> floatArray() {
+        return segment.heapBase()
+                .filter(base -> base instanceof float[] a && a.length == size && dtype == DType.FLOAT32)
+                .map(base -> (float[]) base);
+    }
+
+    /** The backing double array when this tensor is exactly a whole heap {@code double[]}. */
+    public Optional<double[]> doubleArray() {
+        return segment.heapBase()
+                .filter(base -> base instanceof double[] a && a.length == size && dtype == DType.FLOAT64)
+                .map(base -> (double[]) base);
+    }
+
+    /** A copy of the values as floats. */
+    public float[] toFloatArray() {
+        checkArraySize();
+        if (dtype == DType.FLOAT32) {
+            return segment.toArray(F32);
+        }
+        float[] out = new float[(int) size];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) segment.getAtIndex(F64, i);
+        }
+        return out;
+    }
+
+    /** A copy of the values as doubles. */
+    public double[] toDoubleArray() {
+        checkArraySize();
+        if (dtype == DType.FLOAT64) {
+            return segment.toArray(F64);
+        }
+        double[] out = new double[(int) size];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = segment.getAtIndex(F32, i);
+        }
+        return out;
+    }
+
+    private void checkArraySize() {
+        if (size > MAX_ARRAY) {
+            throw new IllegalArgumentException("Tensor: " + size + " values do not fit in a Java array");
+        }
+    }
+
+    /** This tensor in the given precision: itself when already so, else a converted copy. */
+    public Tensor to(DType target) {
+        if (target == dtype) {
+            return this;
+        }
+        Tensor out = zeros(target, shape);
+        for (long i = 0; i < size; i++) {
+            out.setDouble(i, getDouble(i));
+        }
+        return out;
+    }
+
+    /** The same memory seen with another shape of the same element count. */
+    public Tensor reshape(int... newShape) {
+        long n = checkShape(newShape, "Tensor.reshape");
+        if (n != size) {
+            throw new IllegalArgumentException("Tensor.reshape: shape " + Arrays.toString(newShape)
+                    + " has " + n + " elements but the tensor has " + size);
+        }
+        return new Tensor(segment, dtype, newShape, "Tensor.reshape");
+    }
+
+    /** A deep copy in fresh memory. */
+    public Tensor copy() {
+        Tensor out = zeros(dtype, shape);
+        MemorySegment.copy(segment, 0, out.segment, 0, segment.byteSize());
+        return out;
+    }
+
+    /** Shape as NumPy prints it, e.g. (5, 4). */
+    public String shapeString() {
+        return shapeString(shape);
+    }
+
+    public static String shapeString(int[] shape) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(shape[i]);
+        }
+        if (shape.length == 1) {
+            sb.append(',');
+        }
+        return sb.append(')').toString();
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + shapeString() + " " + dtype.label();
+    }
+}

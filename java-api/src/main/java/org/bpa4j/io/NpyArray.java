@@ -1,0 +1,128 @@
+package org.bpa4j.io;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.bpa4j.DType;
+import org.bpa4j.Tensor;
+
+/**
+ * An array read from a .npy file: its shape, its element type and its values, already in C order and
+ * native byte order. Floats become tensors of the same precision; integers can be read as labels or, as
+ * features, converted to float64.
+ */
+public final class NpyArray {
+    private final String source;
+    private final int[] shape;
+    private final NpyDtype dtype;
+    /** Values in C order, native byte order. */
+    private final ByteBuffer data;
+
+    NpyArray(String source, int[] shape, NpyDtype dtype, ByteBuffer data) {
+        this.source = source;
+        this.shape = shape;
+        this.dtype = dtype;
+        this.data = data;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** The element type as NumPy names it: float32, int64... */
+    public String dtypeName() {
+        return dtype.label();
+    }
+
+    public boolean isFloat() {
+        return dtype.isFloat();
+    }
+
+    public long size() {
+        long n = 1;
+        for (int s : shape) {
+            n *= s;
+        }
+        return n;
+    }
+
+    /** The value at a flat C-order index, as a double. */
+    public double getDouble(long index) {
+        int at = Math.toIntExact(index * dtype.size());
+        return switch (dtype.kind()) {
+            case 'f' -> dtype.size() == 4 ? data.getFloat(at) : data.getDouble(at);
+            case 'i' -> switch (dtype.size()) {
+                case 1 -> data.get(at);
+                case 2 -> data.getShort(at);
+                case 4 -> data.getInt(at);
+                default -> (double) data.getLong(at);
+            };
+            default -> switch (dtype.size()) {
+                case 1 -> Byte.toUnsignedInt(data.get(at));
+                case 2 -> Short.toUnsignedInt(data.getShort(at));
+                case 4 -> Integer.toUnsignedLong(data.getInt(at));
+                default -> unsignedLongToDouble(data.getLong(at));
+            };
+        };
+    }
+
+    private static double unsignedLongToDouble(long v) {
+        return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
+    }
+
+    /**
+     * The array as a tensor of rank 1 to 3: float32 and float64 keep their precision, integers become
+     * float64.
+     */
+    public Tensor toTensor() {
+        if (shape.length < 1 || shape.length > 3) {
+            throw new IllegalArgumentException(source + ": a " + shape.length + "-D array of shape "
+                    + Tensor.shapeString(shape) + " where a 1-D, 2-D or 3-D array was expected");
+        }
+        long n = size();
+        if (dtype.isFloat() && dtype.size() == 4) {
+            float[] values = new float[Math.toIntExact(n)];
+            data.asFloatBuffer().get(values);
+            return Tensor.of(values, shape);
+        }
+        double[] values = new double[Math.toIntExact(n)];
+        if (dtype.isFloat()) {
+            data.asDoubleBuffer().get(values);
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = getDouble(i);
+            }
+        }
+        return Tensor.of(values, shape);
+    }
+
+    /** The array as a tensor in the given precision. */
+    public Tensor toTensor(DType precision) {
+        return toTensor().to(precision);
+    }
+
+    /**
+     * The values as integers (labels). Integer arrays are taken as they are; float arrays only when every
+     * value is a whole number that fits an int.
+     */
+    public int[] toIntArray() {
+        int[] out = new int[Math.toIntExact(size())];
+        for (int i = 0; i < out.length; i++) {
+            double v = getDouble(i);
+            if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(source + ": value " + v + " at index " + i
+                        + " is not an integer (labels must be whole numbers)");
+            }
+            out[i] = (int) v;
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "NpyArray" + Arrays.toString(shape) + " " + dtype.label() + " from " + source;
+    }
+}

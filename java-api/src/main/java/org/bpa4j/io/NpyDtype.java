@@ -1,0 +1,64 @@
+package org.bpa4j.io;
+
+import java.nio.ByteOrder;
+
+/** The element types bpa4j reads from a .npy {@code descr}: floats and integers of the usual sizes. */
+record NpyDtype(char kind, int size, ByteOrder order) {
+
+    static NpyDtype parse(String descr, String file) {
+        if (descr.length() < 3) {
+            throw new NpyFormatException(file + ": unsupported dtype '" + descr + "'");
+        }
+        char orderChar = descr.charAt(0);
+        char kind = descr.charAt(1);
+        int size;
+        try {
+            size = Integer.parseInt(descr.substring(2));
+        } catch (NumberFormatException e) {
+            throw new NpyFormatException(file + ": unsupported dtype '" + descr + "'");
+        }
+        ByteOrder order = switch (orderChar) {
+            case '<' -> ByteOrder.LITTLE_ENDIAN;
+            case '>' -> ByteOrder.BIG_ENDIAN;
+            case '=', '|' -> ByteOrder.nativeOrder();
+            default -> throw new NpyFormatException(file + ": unknown byte order '" + orderChar + "' in dtype '"
+                    + descr + "'");
+        };
+        String name = describe(kind, size);
+        boolean ok = switch (kind) {
+            case 'f' -> size == 4 || size == 8;
+            case 'i', 'u' -> size == 1 || size == 2 || size == 4 || size == 8;
+            default -> false;
+        };
+        if (!ok) {
+            throw new NpyFormatException(file + ": dtype " + name + " ('" + descr
+                    + "') is not supported; expected float32, float64 or an integer type");
+        }
+        return new NpyDtype(kind, size, order);
+    }
+
+    private static String describe(char kind, int size) {
+        return switch (kind) {
+            case 'f' -> "float" + size * 8;
+            case 'i' -> "int" + size * 8;
+            case 'u' -> "uint" + size * 8;
+            case 'c' -> "complex" + size * 8;
+            case 'b' -> "bool";
+            case 'S', 'a' -> "bytes";
+            case 'U' -> "str";
+            case 'O' -> "object";
+            case 'M' -> "datetime64";
+            case 'm' -> "timedelta64";
+            case 'V' -> "void/structured";
+            default -> "'" + kind + size + "'";
+        };
+    }
+
+    boolean isFloat() {
+        return kind == 'f';
+    }
+
+    String label() {
+        return describe(kind, size);
+    }
+}

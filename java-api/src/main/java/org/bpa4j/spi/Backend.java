@@ -1,0 +1,36 @@
+package org.bpa4j.spi;
+
+import org.bpa4j.Device;
+import org.bpa4j.Tensor;
+
+/**
+ * A way to compute bpa4j's operations, found with {@link java.util.ServiceLoader}.
+ *
+ * <p>Implementations are stateless and thread-safe: every call allocates (or borrows from a pool owned
+ * by the calling thread) its own workspaces. Inputs reach a backend already validated by the public
+ * API, so a backend checks only what depends on itself (memory, device errors).
+ */
+public interface Backend {
+    /** The device this backend serves; one backend per device. */
+    Device device();
+
+    /** Whether it can run here; computed once and cached by the caller. Must never throw. */
+    Availability availability();
+
+    /** Free-form details for {@code bpa4j info} (SIMD species, GPU name, threads...). */
+    default String details() {
+        return "";
+    }
+
+    /**
+     * BPA forward (SPEC §2). {@code x} is (n, d) or (B, n, d); {@code labels[b]} are the labels of the
+     * first rows of set b, or null for a set without labels; {@code labels} itself may be null.
+     */
+    BpaPass bpa(BpaOptions options, Tensor x, int[][] labels);
+
+    /**
+     * Sinkhorn (SPEC §1) on a cost (n, m) or (B, n, m). {@code a} and {@code b} are the marginals (not
+     * their logarithms), shaped (n)/(m) or (B, n)/(B, m), or null for unit marginals.
+     */
+    SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b);
+}
