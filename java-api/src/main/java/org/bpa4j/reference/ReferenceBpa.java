@@ -60,8 +60,17 @@ final class ReferenceBpa {
         return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
     }
 
+    /** The largest entry of Z before scaling (the constant that max-scaling divides by). */
+    double maxRaw() {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double z : raw) {
+            max = Math.max(max, z);
+        }
+        return max;
+    }
+
     /** True where step 6 or 7 overwrites Z_ij (and no gradient passes). */
-    private boolean overwritten(int i, int j) {
+    boolean overwritten(int i, int j) {
         if (options.maskDiagonal() && i == j) {
             return true;
         }
