@@ -1,0 +1,82 @@
+package org.bpa4j.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code bpa4j} command line. Exit codes: 0 success, 2 bad input or usage (one line on stderr),
+ * 1 internal error.
+ */
+@Command(name = "bpa4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Self-optimal-transport feature transforms (BPA/SOT), log-domain Sinkhorn and few-shot tools.",
+        footer = {"", "Exit codes: 0 success, 2 bad input or usage, 1 internal error."})
+public final class Main implements Runnable {
+    /** Every subcommand, in the order {@code bpa4j --help} lists them. A new command is one more entry. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            TransformCommand.class,
+            SinkhornCommand.class,
+            BenchCommand.class,
+            InfoCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Log which backend was chosen and why the others were passed over.")
+    boolean verbose;
+
+    public static void main(String[] args) {
+        // one line per log record, before java.util.logging reads its configuration
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
+        }
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs one command line in-process, writing to the given streams; returns the exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        try {
+            return commandLine(outWriter, errWriter).execute(args);
+        } catch (Error e) {
+            return ErrorReport.fatal(e, errWriter);
+        } finally {
+            outWriter.flush();
+            errWriter.flush();
+        }
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        for (Class<?> sub : SUBCOMMANDS) {
+            cl.addSubcommand(sub);
+        }
+        OptionConverters.register(cl);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionStrategy(parse -> {
+            LogLevels.configure(parse);
+            return new CommandLine.RunLast().execute(parse);
+        });
+        cl.setParameterExceptionHandler(ErrorReport::usageError);
+        cl.setExecutionExceptionHandler(ErrorReport::executionError);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "a command is needed: " + String.join(", ", spec.subcommands().keySet()));
+    }
+}

@@ -1,0 +1,145 @@
+package org.bpa4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bpa4j.Bpa;
+import org.bpa4j.BpaResult;
+import org.bpa4j.DType;
+import org.bpa4j.Device;
+import org.bpa4j.Metric;
+import org.bpa4j.Tensor;
+import org.bpa4j.io.NpyArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** BPA of a .npy file (SPEC §2), and optionally its gradient (SPEC §3). */
+@Command(name = "transform", mixinStandardHelpOptions = true,
+        description = {"Z = BPA(X): X is (n, d) or (B, n, d); Z is (n, n) or (B, n, n).",
+            "With --grad G, also DX = d sum(G * Z) / dX, shaped like X."})
+final class TransformCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "Features (n, d) or (B, n, d).")
+    Path input;
+
+    @Option(names = "--output", required = true, paramLabel = "Z.npy", description = "Where Z is written.")
+    Path output;
+
+    @Option(names = "--labels", paramLabel = "y.npy",
+            description = "Integer labels of the first L rows: 1-D (L) for every set, or 2-D (B, L) per set.")
+    Path labels;
+
+    @Option(names = "--metric", defaultValue = "cosine", paramLabel = "cosine|euclidean",
+            description = "Cost metric [cosine].")
+    Metric metric;
+
+    @Option(names = "--reg", defaultValue = "0.1", description = "Entropic regularisation [0.1].")
+    double reg;
+
+    @Option(names = "--iterations", defaultValue = "10", description = "Sinkhorn iterations [10].")
+    int iterations;
+
+    @Option(names = "--sigmoid", description = "Z = sigmoid(logP) instead of exp(logP).")
+    boolean sigmoid;
+
+    @Option(names = "--no-mask-diagonal", description = "Allow self-matching (no masked diagonal).")
+    boolean noMaskDiagonal;
+
+    @Option(names = "--no-max-scale", description = "Do not divide Z by its largest entry.")
+    boolean noMaxScale;
+
+    @Option(names = "--grad", paramLabel = "G.npy", description = "Gradient of the loss with respect to Z, shaped like Z.")
+    Path grad;
+
+    @Option(names = "--grad-output", paramLabel = "DX.npy", description = "Where DX is written (needs --grad).")
+    Path gradOutput;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
+            description = "Backend [auto].")
+    Device backend;
+
+    @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
+            description = "Precision of the computation's input and of Z and DX [float32].")
+    DType precision;
+
+    @Override
+    public Integer call() throws IOException {
+        if ((grad == null) != (gradOutput == null)) {
+            throw new IllegalArgumentException("--grad and --grad-output go together: give both or neither");
+        }
+        OutputFiles outputs = new OutputFiles();
+        outputs.declare(output, "--output");
+        outputs.declare(gradOutput, "--grad-output");
+
+        Tensor x = NpyInputs.tensor(input, "--input", precision);
+        if (x.rank() != 2 && x.rank() != 3) {
+            throw new IllegalArgumentException("--input " + input + ": shape " + x.shapeString()
+                    + " where (n, d) or (B, n, d) was expected");
+        }
+        int[][] perSet = labels == null ? null : readLabels(x);
+        int n = x.rows();
+        int[] zShape = x.rank() == 3 ? new int[] {x.dim(0), n, n} : new int[] {n, n};
+        Tensor g = null;
+        if (grad != null) {
+            g = NpyInputs.tensor(grad, "--grad", precision);
+            if (!Arrays.equals(g.shape(), zShape)) {
+                throw new IllegalArgumentException("--grad " + grad + ": shape " + g.shapeString() + " where "
+                        + Tensor.shapeString(zShape) + " (the shape of Z) was expected");
+            }
+        }
+
+        Bpa bpa = Bpa.builder().metric(metric).reg(reg).iterations(iterations).sigmoid(sigmoid)
+                .maskDiagonal(!noMaskDiagonal).maxScale(!noMaxScale).device(backend).precision(precision).build();
+        long t0 = System.nanoTime();
+        BpaResult result = bpa.forward(x, perSet);
+        outputs.put(output, result.output());
+        if (g != null) {
+            outputs.put(gradOutput, result.backward(g));
+        }
+        long t1 = System.nanoTime();
+        outputs.commit();
+
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "Z %s %s -> %s%s (%s backend, %.1f ms)%n", Tensor.shapeString(zShape),
+                precision.label(), output, g == null ? "" : "; DX " + x.shapeString() + " -> " + gradOutput,
+                result.device().label(), (t1 - t0) / 1e6);
+        return ErrorReport.OK;
+    }
+
+    /** Labels as one array per set: a 1-D file serves every set, a 2-D file (B, L) gives each its own. */
+    private int[][] readLabels(Tensor x) throws IOException {
+        NpyArray y = NpyInputs.read(labels, "--labels");
+        int sets = x.sets();
+        int[] values = y.toIntArray();
+        int[][] perSet = new int[sets][];
+        if (y.rank() == 1) {
+            Arrays.fill(perSet, values);
+        } else if (y.rank() == 2) {
+            int[] shape = y.shape();
+            if (shape[0] != sets) {
+                throw new IllegalArgumentException("--labels " + labels + ": shape " + Tensor.shapeString(shape)
+                        + " has " + shape[0] + " rows but --input has " + sets + " set" + (sets == 1 ? "" : "s")
+                        + " (give 1-D labels to share them)");
+            }
+            for (int b = 0; b < sets; b++) {
+                perSet[b] = Arrays.copyOfRange(values, b * shape[1], (b + 1) * shape[1]);
+            }
+        } else {
+            throw new IllegalArgumentException("--labels " + labels + ": shape " + Tensor.shapeString(y.shape())
+                    + " where 1-D (L) or 2-D (B, L) was expected");
+        }
+        int length = perSet[0].length;
+        if (length > x.rows()) {
+            throw new IllegalArgumentException("--labels " + labels + ": " + length + " labels but --input has only "
+                    + x.rows() + " rows per set");
+        }
+        return perSet;
+    }
+}
