@@ -3,6 +3,8 @@ package org.bpa4j.reference;
 import org.bpa4j.Device;
 import org.bpa4j.Tensor;
 import org.bpa4j.spi.Availability;
+import org.bpa4j.spi.BamOptions;
+import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaPass;
@@ -145,6 +147,11 @@ public final class ReferenceBackend implements Backend {
                 return dc;
             }
         };
+    }
+
+    @Override
+    public BamPass bam(BamOptions options, Tensor z, Tensor zTeacher) {
+        return new ReferenceBam(options, z, zTeacher);
     }
 
     private static double[] logOf(Tensor marginal, int set, int length) {

@@ -33,4 +33,13 @@ public interface Backend {
      * their logarithms), shaped (n)/(m) or (B, n)/(B, m), or null for unit marginals.
      */
     SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b);
+
+    /**
+     * The BAM loss (SPEC §4) on embeddings z (N, d), with a teacher zTeacher (N, d) for the distillation
+     * form or null for the plain one. A backend without it says so.
+     */
+    default BamPass bam(BamOptions options, Tensor z, Tensor zTeacher) {
+        throw new UnsupportedOperationException("the " + device().label()
+                + " backend does not implement the BAM loss; use the reference or cpu backend");
+    }
 }

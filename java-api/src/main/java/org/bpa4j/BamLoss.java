@@ -1,0 +1,300 @@
+package org.bpa4j;
+
+import org.bpa4j.spi.Backend;
+import org.bpa4j.spi.BamOptions;
+
+/**
+ * The Balanced-Attention-Matching loss of the BAM paper (SPEC §4): the self-attention of every view over
+ * the targets (a softmax at temperature τ) is matched to a balanced, entropy-regularised target made by a
+ * few Sinkhorn iterations on the large views. Immutable and thread-safe; build once, call from any thread.
+ *
+ * <pre>{@code
+ * BamLoss bam = BamLoss.builder().largeCrops(2).build();   // two views, τ 0.1, ε 0.05, 3 iterations
+ * BamResult r = bam.forward(z);                              // z: (2·B, d), view v in rows [v·B, (v+1)·B)
+ * double loss = r.loss();
+ * Tensor dz = r.backward();                                  // ∂loss/∂z
+ * }</pre>
+ */
+public final class BamLoss {
+    private final int largeCrops;
+    private final int localCrops;
+    private final int targetCrops;
+    /** As given to the builder: 0 when it follows largeCrops. */
+    private final int requestedTargetCrops;
+    private final double temperature;
+    private final double reg;
+    private final int iterations;
+    private final int topK;
+    private final boolean positiveMasking;
+    private final Device device;
+    private final DType precision;
+
+    private BamLoss(Builder b, int targetCrops) {
+        this.largeCrops = b.largeCrops;
+        this.localCrops = b.localCrops;
+        this.targetCrops = targetCrops;
+        this.requestedTargetCrops = b.targetCrops;
+        this.temperature = b.temperature;
+        this.reg = b.reg;
+        this.iterations = b.iterations;
+        this.topK = b.topK;
+        this.positiveMasking = b.positiveMasking;
+        this.device = b.device;
+        this.precision = b.precision;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this loss's options, to change a few. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.largeCrops = largeCrops;
+        b.localCrops = localCrops;
+        b.targetCrops = requestedTargetCrops;
+        b.temperature = temperature;
+        b.reg = reg;
+        b.iterations = iterations;
+        b.topK = topK;
+        b.positiveMasking = positiveMasking;
+        b.device = device;
+        b.precision = precision;
+        return b;
+    }
+
+    /** The same loss with another Sinkhorn ε, e.g. from {@link BamRegSchedule#at(int)} each epoch. */
+    public BamLoss withReg(double reg) {
+        return toBuilder().reg(reg).build();
+    }
+
+    /** The plain loss: targets and their similarities come from z itself. z is (V·B, d). */
+    public BamResult forward(Tensor z) {
+        return forward(z, null, "BamLoss.forward: z");
+    }
+
+    /**
+     * The distillation form: the targets and the target similarities come from the teacher's embeddings
+     * (V·B, d) — e.g. a momentum network — and the gradient flows to both z and zTeacher through Q = ẑ·Tgᵀ.
+     */
+    public BamResult forward(Tensor z, Tensor zTeacher) {
+        InputChecks.notNull(zTeacher, "BamLoss.forward: zTeacher");
+        return forward(z, zTeacher, "BamLoss.forward: z");
+    }
+
+    private BamResult forward(Tensor z, Tensor zTeacher, String what) {
+        checkEmbeddings(z, what);
+        if (zTeacher != null) {
+            if (!java.util.Arrays.equals(zTeacher.shape(), z.shape())) {
+                throw new IllegalArgumentException("BamLoss.forward: zTeacher has shape " + zTeacher.shapeString()
+                        + " where " + z.shapeString() + " (the shape of z) was expected");
+            }
+            InputChecks.finite(zTeacher, "BamLoss.forward: zTeacher");
+        }
+        DType out = precision != null ? precision : z.dtype();
+        BamOptions options = new BamOptions(largeCrops, localCrops, targetCrops, temperature, reg, iterations, topK,
+                positiveMasking, out);
+        checkMemory(z.rows(), z.rows() / views() * targetCrops, z.cols(), zTeacher != null, out);
+        Backend backend = Backends.resolve(device);
+        return new BamResult(backend.bam(options, z, zTeacher), z.shape(), zTeacher != null, backend.device());
+    }
+
+    private void checkEmbeddings(Tensor z, String what) {
+        InputChecks.notNull(z, what);
+        if (z.rank() != 2) {
+            throw new IllegalArgumentException(what + " must be 2-D (N, d) with N = views × batch, got shape "
+                    + z.shapeString());
+        }
+        int n = z.rows();
+        int views = views();
+        if (n == 0 || z.cols() == 0) {
+            throw new IllegalArgumentException(what + " is empty: shape " + z.shapeString());
+        }
+        if (n % views != 0) {
+            throw new IllegalArgumentException(what + " has " + n + " rows, which the " + views + " views ("
+                    + largeCrops + " large + " + localCrops + " local crops) do not divide");
+        }
+        int batch = n / views;
+        if (positiveMasking && batch < 2) {
+            throw new IllegalArgumentException(what + " has a batch of " + batch + " image per view: positive masking"
+                    + " needs at least 2 (with 1 every target is a view of the same image)");
+        }
+        int targets = batch * targetCrops;
+        if (topK > targets) {
+            throw new IllegalArgumentException(what + ": topK = " + topK + " is larger than the " + targets
+                    + " targets (" + targetCrops + " target crops × batch " + batch + ")");
+        }
+        InputChecks.finite(z, what);
+    }
+
+    /** Q, the target plan and ∂loss/∂Q (N×N_t each) and the normalised embeddings, in double precision. */
+    private static void checkMemory(int n, int targets, int d, boolean teacher, DType out) {
+        long nt = (long) n * targets;
+        if (nt > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("BamLoss.forward: the N×N_t matrix (" + n + "×" + targets + ") has "
+                    + nt + " elements, more than the 2^31 − 1 a Java array may hold");
+        }
+        long copies = teacher ? 2 : 1;
+        long bytes = 4 * nt * Double.BYTES + 2 * copies * (long) n * d * Double.BYTES
+                + copies * (long) n * d * out.byteSize();
+        MemoryEstimate.check(bytes, "BamLoss.forward");
+    }
+
+    /** V = large + local crops. */
+    public int views() {
+        return largeCrops + localCrops;
+    }
+
+    public int largeCrops() {
+        return largeCrops;
+    }
+
+    public int localCrops() {
+        return localCrops;
+    }
+
+    public int targetCrops() {
+        return targetCrops;
+    }
+
+    public double temperature() {
+        return temperature;
+    }
+
+    public double reg() {
+        return reg;
+    }
+
+    public int iterations() {
+        return iterations;
+    }
+
+    public int topK() {
+        return topK;
+    }
+
+    public boolean positiveMasking() {
+        return positiveMasking;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Precision of the gradients, or null for the input's own. */
+    public DType precision() {
+        return precision;
+    }
+
+    @Override
+    public String toString() {
+        return "BamLoss[large=" + largeCrops + ", local=" + localCrops + ", target=" + targetCrops + ", τ="
+                + temperature + ", ε=" + reg + ", iterations=" + iterations + ", topK=" + topK
+                + ", positiveMasking=" + positiveMasking + ", device=" + device.label() + "]";
+    }
+
+    /** Options of SPEC §4 with the paper's defaults. */
+    public static final class Builder {
+        private int largeCrops = 2;
+        private int localCrops;
+        /** 0 until set: then it follows largeCrops. */
+        private int targetCrops;
+        private double temperature = 0.1;
+        private double reg = 0.05;
+        private int iterations = 3;
+        private int topK;
+        private boolean positiveMasking = true;
+        private Device device = Device.AUTO;
+        private DType precision;
+
+        private Builder() {
+        }
+
+        /** Large (global) crops, the views that give targets, ≥ 1 [2]. */
+        public Builder largeCrops(int largeCrops) {
+            if (largeCrops < 1) {
+                throw new IllegalArgumentException("BamLoss.Builder: largeCrops must be >= 1, got " + largeCrops);
+            }
+            this.largeCrops = largeCrops;
+            return this;
+        }
+
+        /** Local crops, views that are only sources, ≥ 0 [0]. */
+        public Builder localCrops(int localCrops) {
+            if (localCrops < 0) {
+                throw new IllegalArgumentException("BamLoss.Builder: localCrops must be >= 0, got " + localCrops);
+            }
+            this.localCrops = localCrops;
+            return this;
+        }
+
+        /** Views whose embeddings are the targets (columns of Q), 1..largeCrops [= largeCrops]. */
+        public Builder targetCrops(int targetCrops) {
+            if (targetCrops < 1) {
+                throw new IllegalArgumentException("BamLoss.Builder: targetCrops must be >= 1, got " + targetCrops);
+            }
+            this.targetCrops = targetCrops;
+            return this;
+        }
+
+        /** Softmax temperature τ of the sources, finite and > 0 [0.1]. */
+        public Builder temperature(double temperature) {
+            if (!(temperature > 0) || Double.isInfinite(temperature)) {
+                throw new IllegalArgumentException("BamLoss.Builder: temperature must be a finite number > 0, got "
+                        + temperature);
+            }
+            this.temperature = temperature;
+            return this;
+        }
+
+        /** Entropic regularisation ε of the target Sinkhorn, finite and > 0 [0.05]. */
+        public Builder reg(double reg) {
+            InputChecks.reg(reg, "BamLoss.Builder");
+            this.reg = reg;
+            return this;
+        }
+
+        /** Sinkhorn iterations of the target, ≥ 1 [3]. */
+        public Builder iterations(int iterations) {
+            InputChecks.iterations(iterations, "BamLoss.Builder");
+            this.iterations = iterations;
+            return this;
+        }
+
+        /** Keep only each row's topK targets (by the mean over the large views), 0 = all [0]. */
+        public Builder topK(int topK) {
+            if (topK < 0) {
+                throw new IllegalArgumentException("BamLoss.Builder: topK must be >= 0 (0 = off), got " + topK);
+            }
+            this.topK = topK;
+            return this;
+        }
+
+        /** Exclude the views of the same image from targets and sources [true]. */
+        public Builder positiveMasking(boolean positiveMasking) {
+            this.positiveMasking = positiveMasking;
+            return this;
+        }
+
+        public Builder device(Device device) {
+            InputChecks.notNull(device, "BamLoss.Builder.device");
+            this.device = device;
+            return this;
+        }
+
+        /** Precision of the gradients; null (default) means the input's own. */
+        public Builder precision(DType precision) {
+            this.precision = precision;
+            return this;
+        }
+
+        public BamLoss build() {
+            int targets = targetCrops == 0 ? largeCrops : targetCrops;
+            if (targets > largeCrops) {
+                throw new IllegalArgumentException("BamLoss.Builder: targetCrops = " + targets
+                        + " is larger than largeCrops = " + largeCrops + " (targets are taken from the large crops)");
+            }
+            return new BamLoss(this, targets);
+        }
+    }
+}
