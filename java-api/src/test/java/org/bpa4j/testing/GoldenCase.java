@@ -3,11 +3,16 @@ package org.bpa4j.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.bpa4j.Bpa;
@@ -30,13 +35,27 @@ public record GoldenCase(String kind, String name, Path folder, Properties prope
         if (root == null) {
             throw new IllegalStateException("golden/" + kind + " is not on the test class path");
         }
-        try (Stream<Path> dirs = Files.list(Path.of(root.toURI()))) {
+        try (Stream<Path> dirs = Files.list(pathOf(root.toURI()))) {
             return dirs.filter(Files::isDirectory).sorted().map(dir -> load(kind, dir)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A folder on the class path: in target/test-classes, or inside the test-jar other modules depend on. */
+    private static synchronized Path pathOf(URI uri) throws IOException {
+        if (!"jar".equals(uri.getScheme())) {
+            return Path.of(uri);
+        }
+        FileSystem fs;
+        try {
+            fs = FileSystems.getFileSystem(uri);
+        } catch (FileSystemNotFoundException e) {
+            fs = FileSystems.newFileSystem(uri, Map.of());
+        }
+        return fs.provider().getPath(uri);
     }
 
     private static GoldenCase load(String kind, Path dir) {
