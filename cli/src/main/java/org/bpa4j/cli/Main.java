@@ -25,6 +25,7 @@ public final class Main implements Runnable {
     static final List<Class<?>> SUBCOMMANDS = List.of(
             TransformCommand.class,
             SinkhornCommand.class,
+            BamCommand.class,
             BenchCommand.class,
             InfoCommand.class);
 
