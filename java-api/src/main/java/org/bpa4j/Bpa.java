@@ -69,7 +69,8 @@ public final class Bpa {
         int[] outShape = x.rank() == 3
                 ? new int[] {x.dim(0), x.rows(), x.rows()}
                 : new int[] {x.rows(), x.rows()};
-        MemoryEstimate.check(MemoryEstimate.bpa(x.sets(), x.rows(), x.cols(), out), "Bpa.forward");
+        MemoryEstimate.check(MemoryEstimate.bpa(backend.device(), x.sets(), x.rows(), x.cols(), iterations, metric,
+                out), "Bpa.forward");
         return new BpaResult(backend.bpa(options, x, labels), outShape, x.shape(), backend.device());
     }
 

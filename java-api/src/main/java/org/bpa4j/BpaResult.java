@@ -32,6 +32,10 @@ public final class BpaResult {
      */
     public Tensor backward(Tensor gradOutput) {
         InputChecks.sameShape(gradOutput, outputShape, "BpaResult.backward: gradient");
+        int n = inputShape[inputShape.length - 2];
+        int d = inputShape[inputShape.length - 1];
+        int sets = inputShape.length == 3 ? inputShape[0] : 1;
+        MemoryEstimate.check(MemoryEstimate.bpaBackward(sets, n, d, pass.output().dtype()), "BpaResult.backward");
         Tensor dx = pass.backward(gradOutput);
         if (!java.util.Arrays.equals(dx.shape(), inputShape)) {
             throw new IllegalStateException("backend " + device.label() + " returned a gradient of shape "

@@ -66,7 +66,8 @@ public final class Sinkhorn {
             checkMass(a, b, cost.sets());
         }
         DType out = precision != null ? precision : cost.dtype();
-        MemoryEstimate.check(MemoryEstimate.sinkhorn(cost.sets(), cost.rows(), cost.cols(), out), "Sinkhorn.solve");
+        MemoryEstimate.check(MemoryEstimate.sinkhorn(cost.sets(), cost.rows(), cost.cols(), iterations, out),
+                "Sinkhorn.solve");
         Backend backend = Backends.resolve(device);
         SinkhornOptions options = new SinkhornOptions(reg, iterations, tolerance, checkEvery, out);
         return new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend.device());
@@ -96,6 +97,10 @@ public final class Sinkhorn {
                 sb += b.getDouble((long) s * m + j);
             }
             String where = sets > 1 ? " in set " + s : "";
+            if (!Double.isFinite(sa) || !Double.isFinite(sb)) {
+                throw new IllegalArgumentException("Sinkhorn.solve: marginals must have a finite total" + where
+                        + " (Σa = " + sa + ", Σb = " + sb + ")");
+            }
             if (!(sa > 0) || !(sb > 0)) {
                 throw new IllegalArgumentException("Sinkhorn.solve: marginals must have positive mass" + where
                         + " (Σa = " + sa + ", Σb = " + sb + ")");

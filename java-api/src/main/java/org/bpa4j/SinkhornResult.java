@@ -73,6 +73,9 @@ public final class SinkhornResult {
     /** ∂L/∂C given ∂L/∂logP, exact for the iterations that were run. */
     public Tensor backward(Tensor gradLogPlan) {
         InputChecks.sameShape(gradLogPlan, shape, "SinkhornResult.backward: gradient");
+        int sets = shape.length == 3 ? shape[0] : 1;
+        MemoryEstimate.check(MemoryEstimate.sinkhornBackward(sets, shape[shape.length - 2], shape[shape.length - 1],
+                pass.logPlan().dtype()), "SinkhornResult.backward");
         return pass.backward(gradLogPlan);
     }
 }

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.bpa4j.DType;
+import org.bpa4j.MemoryEstimate;
 import org.bpa4j.Tensor;
 
 /**
@@ -24,18 +28,32 @@ public final class Npy {
     private Npy() {
     }
 
-    /** Reads a .npy file. A missing, truncated or malformed file fails with a message naming it. */
+    /**
+     * Reads a .npy file. A missing, truncated or malformed file fails with an {@link NpyFormatException}
+     * naming it. The header is read and checked against the file's size before the data is allocated, so a
+     * header that lies about its shape costs nothing.
+     */
     public static NpyArray read(Path file) throws IOException {
         if (file == null) {
             throw new IllegalArgumentException("Npy.read: file is null");
         }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new NpyFormatException(file + ": no such file");
+        String source = file.toString();
+        if (Files.isDirectory(file)) {
+            throw new NpyFormatException(source + ": is a folder, not a .npy file");
         }
-        return parse(bytes, file.toString());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long fileSize = channel.size();
+            Preamble pre = Preamble.of(readFully(channel, 0, (int) Math.min(fileSize, 12), source), fileSize, source);
+            Layout layout = Layout.of(pre, readFully(channel, pre.headerStart(), pre.headerLength(), source),
+                    fileSize, source);
+            // the raw bytes and their copy in native order
+            MemoryEstimate.checkHeap(2 * layout.dataBytes(), source + ": reading " + layout.describe()
+                    + " needs about " + 2 * layout.dataBytes() + " bytes");
+            byte[] raw = readFully(channel, layout.dataStart(), (int) layout.dataBytes(), source);
+            return decode(layout, ByteBuffer.wrap(raw), source);
+        } catch (NoSuchFileException e) {
+            throw new NpyFormatException(source + ": no such file");
+        }
     }
 
     /** Parses the bytes of a .npy file; {@code source} names it in error messages. */
@@ -43,60 +61,113 @@ public final class Npy {
         if (bytes == null) {
             throw new IllegalArgumentException("Npy.parse: bytes are null");
         }
-        if (bytes.length < 10) {
-            throw new NpyFormatException(source + ": not a .npy file (only " + bytes.length + " bytes)");
-        }
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (bytes[i] != MAGIC[i]) {
-                throw new NpyFormatException(source + ": not a .npy file (the magic string \\x93NUMPY is missing)");
+        Preamble pre = Preamble.of(bytes, bytes.length, source);
+        byte[] header = Arrays.copyOfRange(bytes, pre.headerStart(), pre.headerStart() + pre.headerLength());
+        Layout layout = Layout.of(pre, header, bytes.length, source);
+        ByteBuffer raw = ByteBuffer.wrap(bytes, (int) layout.dataStart(), (int) layout.dataBytes()).slice();
+        return decode(layout, raw, source);
+    }
+
+    /** The magic string, the version and the header's length: the first 10 or 12 bytes. */
+    private record Preamble(int major, int headerStart, int headerLength) {
+        static Preamble of(byte[] first, long totalSize, String source) {
+            if (first.length < 10) {
+                throw new NpyFormatException(source + ": not a .npy file (only " + totalSize + " bytes)");
             }
-        }
-        int major = bytes[6] & 0xff;
-        int minor = bytes[7] & 0xff;
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLength;
-        int headerStart;
-        switch (major) {
-            case 1 -> {
-                headerLength = in.getShort(8) & 0xffff;
-                headerStart = 10;
-            }
-            case 2, 3 -> {
-                if (bytes.length < 12) {
-                    throw new NpyFormatException(source + ": truncated header");
+            for (int i = 0; i < MAGIC.length; i++) {
+                if (first[i] != MAGIC[i]) {
+                    throw new NpyFormatException(source + ": not a .npy file (the magic string \\x93NUMPY is missing)");
                 }
-                headerLength = in.getInt(8) & 0xffffffffL;
-                headerStart = 12;
             }
-            default -> throw new NpyFormatException(source + ": unsupported .npy version " + major + "." + minor
-                    + " (1.0, 2.0 and 3.0 are supported)");
+            int major = first[6] & 0xff;
+            int minor = first[7] & 0xff;
+            ByteBuffer in = ByteBuffer.wrap(first).order(ByteOrder.LITTLE_ENDIAN);
+            long headerLength;
+            int headerStart;
+            switch (major) {
+                case 1 -> {
+                    headerLength = in.getShort(8) & 0xffff;
+                    headerStart = 10;
+                }
+                case 2, 3 -> {
+                    if (first.length < 12) {
+                        throw new NpyFormatException(source + ": truncated header (the file ends after "
+                                + totalSize + " bytes)");
+                    }
+                    headerLength = in.getInt(8) & 0xffffffffL;
+                    headerStart = 12;
+                }
+                default -> throw new NpyFormatException(source + ": unsupported .npy version " + major + "." + minor
+                        + " (1.0, 2.0 and 3.0 are supported)");
+            }
+            if (headerLength > MAX_HEADER) {
+                throw new NpyFormatException(source + ": a header of " + headerLength
+                        + " bytes is announced, more than the " + MAX_HEADER + " a .npy header may have");
+            }
+            if (headerStart + headerLength > totalSize) {
+                throw new NpyFormatException(source + ": truncated header (" + headerLength + " bytes announced, "
+                        + Math.max(0, totalSize - headerStart) + " present)");
+            }
+            return new Preamble(major, headerStart, (int) headerLength);
         }
-        if (headerLength > MAX_HEADER || headerStart + headerLength > bytes.length) {
-            throw new NpyFormatException(source + ": truncated header (" + headerLength + " bytes announced, "
-                    + Math.max(0, bytes.length - headerStart) + " present)");
+    }
+
+    /** Where the values are and what they are, known from the preamble and the header alone. */
+    private record Layout(int[] shape, NpyDtype dtype, boolean fortranOrder, long dataStart, long dataBytes,
+            long count) {
+        static Layout of(Preamble pre, byte[] headerBytes, long totalSize, String source) {
+            String text = new String(headerBytes, pre.major() == 3 ? StandardCharsets.UTF_8
+                    : StandardCharsets.ISO_8859_1);
+            NpyHeader h = NpyHeader.parse(text, source);
+            NpyDtype dtype = NpyDtype.parse(h.descr(), source);
+            long dataStart = (long) pre.headerStart() + pre.headerLength();
+            long present = totalSize - dataStart;
+            // a lying header may announce more than a long counts: anything past the file's size is refused
+            long count = 1;
+            for (int s : h.shape()) {
+                if (s != 0 && count > Long.MAX_VALUE / s / dtype.size()) {
+                    count = -1;
+                    break;
+                }
+                count *= s;
+            }
+            long needed = count < 0 ? -1 : count * dtype.size();
+            if (needed < 0 || present < needed) {
+                throw new NpyFormatException(source + ": truncated data: shape " + Tensor.shapeString(h.shape())
+                        + " of " + dtype.label() + " needs " + (needed < 0 ? "more than 2^63" : String.valueOf(needed))
+                        + " bytes but the file has " + present);
+            }
+            if (needed > Integer.MAX_VALUE - 16) {
+                throw new NpyFormatException(source + ": an array of " + needed + " bytes is too large to read (at "
+                        + "most " + (Integer.MAX_VALUE - 16) + " bytes)");
+            }
+            return new Layout(h.shape(), dtype, h.fortranOrder(), dataStart, needed, count);
         }
-        String header = new String(bytes, headerStart, (int) headerLength,
-                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        NpyHeader h = NpyHeader.parse(header, source);
-        NpyDtype dtype = NpyDtype.parse(h.descr(), source);
-        long count = 1;
-        for (int s : h.shape()) {
-            count = Math.multiplyExact(count, (long) s);
+
+        String describe() {
+            return "shape " + Tensor.shapeString(shape) + " of " + dtype.label();
         }
-        int dataStart = headerStart + (int) headerLength;
-        long needed = count * dtype.size();
-        long present = bytes.length - dataStart;
-        if (present < needed) {
-            throw new NpyFormatException(source + ": truncated data: shape " + Tensor.shapeString(h.shape()) + " of "
-                    + dtype.label() + " needs " + needed + " bytes but the file has " + present);
+    }
+
+    private static byte[] readFully(FileChannel channel, long start, int length, String source) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        long at = start;
+        while (buf.hasRemaining()) {
+            int n = channel.read(buf, at);
+            if (n < 0) {
+                throw new NpyFormatException(source + ": truncated: the file ended at byte " + at + " while "
+                        + (start + length) + " were expected");
+            }
+            at += n;
         }
-        if (needed > Integer.MAX_VALUE - 16) {
-            throw new NpyFormatException(source + ": array of " + needed + " bytes is too large to read");
-        }
-        ByteBuffer data = ByteBuffer.allocate((int) needed).order(ByteOrder.nativeOrder());
-        ByteBuffer raw = ByteBuffer.wrap(bytes, dataStart, (int) needed).slice().order(dtype.order());
-        copyToNative(raw, data, dtype, (int) count, h.fortranOrder() ? h.shape() : null);
-        return new NpyArray(source, h.shape(), dtype, data);
+        return buf.array();
+    }
+
+    private static NpyArray decode(Layout layout, ByteBuffer raw, String source) {
+        ByteBuffer data = ByteBuffer.allocate((int) layout.dataBytes()).order(ByteOrder.nativeOrder());
+        copyToNative(raw.order(layout.dtype().order()), data, layout.dtype(), (int) layout.count(),
+                layout.fortranOrder() ? layout.shape() : null);
+        return new NpyArray(source, layout.shape(), layout.dtype(), data);
     }
 
     /** Copies elements into native order, transposing a Fortran-ordered array into C order. */

@@ -79,7 +79,7 @@ public final class NpyArray {
      */
     public Tensor toTensor() {
         if (shape.length < 1 || shape.length > 3) {
-            throw new IllegalArgumentException(source + ": a " + shape.length + "-D array of shape "
+            throw new NpyFormatException(source + ": a " + shape.length + "-D array of shape "
                     + Tensor.shapeString(shape) + " where a 1-D, 2-D or 3-D array was expected");
         }
         long n = size();
@@ -113,7 +113,7 @@ public final class NpyArray {
         for (int i = 0; i < out.length; i++) {
             double v = getDouble(i);
             if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(source + ": value " + v + " at index " + i
+                throw new NpyFormatException(source + ": value " + v + " at index " + i
                         + " is not an integer (labels must be whole numbers)");
             }
             out[i] = (int) v;

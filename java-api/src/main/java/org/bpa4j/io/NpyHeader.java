@@ -130,7 +130,7 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
                     break;
                 }
                 int start = pos;
-                while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+                while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
                     pos++;
                 }
                 if (start == pos) {
