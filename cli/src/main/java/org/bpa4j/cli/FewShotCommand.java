@@ -1,0 +1,114 @@
+package org.bpa4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.bpa4j.Backends;
+import org.bpa4j.Bpa;
+import org.bpa4j.Device;
+import org.bpa4j.fewshot.EpisodeEvaluation;
+import org.bpa4j.fewshot.EpisodeEvaluation.Comparison;
+import org.bpa4j.fewshot.EpisodeShape;
+import org.bpa4j.fewshot.LabeledData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Few-shot accuracy of prototypes on raw features and on BPA features, over the same random episodes. */
+@Command(name = "fewshot", mixinStandardHelpOptions = true,
+        description = {"Few-shot classification: nearest class mean (Prototypical Networks) on the raw features",
+            "('raw') and on the rows of BPA of each episode with the support labels ('bpa'), same episodes.",
+            "Accuracy in %, mean over episodes; ci95 = 1.96 std / sqrt(episodes)."})
+final class FewShotCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--way", defaultValue = "5", description = "Classes per episode [5].")
+    int way;
+
+    @Option(names = "--shots", split = ",", defaultValue = "1,5", description = "Support items per class [1,5].")
+    List<Integer> shots;
+
+    @Option(names = "--queries", defaultValue = "15", description = "Query items per class [15].")
+    int queries;
+
+    @Option(names = "--episodes", defaultValue = "1000", description = "Episodes per shot [1000].")
+    int episodes;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the episodes [1].")
+    long seed;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|tsv",
+            description = "text, or tsv: a header, then rows 'way shot method accuracy ci95' [text].")
+    OutputFormat format;
+
+    @Option(names = "--data", paramLabel = "FILE.csv",
+            description = "Label first, then features, one item a line; '#' comments [the bundled UCI digits].")
+    Path data;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
+            description = "Backend for BPA [auto].")
+    Device backend;
+
+    @Option(names = "--batch", defaultValue = "" + EpisodeEvaluation.DEFAULT_BATCH,
+            description = "Episodes per BPA call [" + EpisodeEvaluation.DEFAULT_BATCH + "].")
+    int batch;
+
+    @Override
+    public Integer call() throws IOException {
+        List<EpisodeShape> shapes = shapes(way, shots, queries);
+        if (episodes < 1) {
+            throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+        }
+        LabeledData items = data == null ? BundledDigits.load() : LabeledData.readCsv(data);
+        String source = data == null ? "the bundled UCI digits" : data.toString();
+        String backendName = Backends.resolve(backend).device().label();
+        Bpa bpa = Bpa.builder().device(backend).build();
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == OutputFormat.tsv) {
+            out.println("way\tshot\tmethod\taccuracy\tci95");
+        } else {
+            out.printf(Locale.ROOT, "Few-shot classification on %s (%d items, %d classes, %d features);"
+                    + " %d episodes per setting, seed %d, BPA on the %s backend.%n", source, items.size(),
+                    items.classes().length, items.dim(), episodes, seed, backendName);
+        }
+        for (EpisodeShape shape : shapes) {
+            Comparison c = EpisodeEvaluation.compare(items, shape, episodes, seed, bpa, batch);
+            if (format == OutputFormat.tsv) {
+                out.printf(Locale.ROOT, "%d\t%d\traw\t%.2f\t%.2f%n", shape.way(), shape.shot(), c.raw().percent(),
+                        c.raw().ci95());
+                out.printf(Locale.ROOT, "%d\t%d\tbpa\t%.2f\t%.2f%n", shape.way(), shape.shot(), c.bpa().percent(),
+                        c.bpa().ci95());
+            } else {
+                out.println(textLine(c));
+            }
+        }
+        return ErrorReport.OK;
+    }
+
+    static List<EpisodeShape> shapes(int way, List<Integer> shots, int queries) {
+        if (shots == null || shots.isEmpty()) {
+            throw new IllegalArgumentException("--shots: give at least one number of shots");
+        }
+        List<EpisodeShape> shapes = new ArrayList<>();
+        for (int shot : shots) {
+            shapes.add(new EpisodeShape(way, shot, queries));
+        }
+        return shapes;
+    }
+
+    static String textLine(Comparison c) {
+        EpisodeShape s = c.shape();
+        return String.format(Locale.ROOT, "  %d-way %d-shot, %d queries: raw %6.2f%% ± %.2f   bpa %6.2f%% ± %.2f   (%+.2f points)",
+                s.way(), s.shot(), s.queries(), c.raw().percent(), c.raw().ci95(), c.bpa().percent(), c.bpa().ci95(),
+                c.gain());
+    }
+}

@@ -1,0 +1,90 @@
+package org.bpa4j.fewshot;
+
+import java.util.List;
+import org.bpa4j.Bpa;
+import org.bpa4j.Tensor;
+
+/**
+ * The few-shot protocol: the same episodes classified from the raw features and through BPA, with the
+ * accuracy (mean over episodes of the fraction of queries right) and its 95% interval
+ * (1.96 · std / √episodes, std over episodes with divisor episodes). Episodes go through BPA in batches.
+ */
+public final class EpisodeEvaluation {
+    /** Episodes per BPA call unless told otherwise. */
+    public static final int DEFAULT_BATCH = 200;
+
+    private EpisodeEvaluation() {
+    }
+
+    /** Accuracy in percent and the half-width of its 95% interval, in percent points. */
+    public record Accuracy(double percent, double ci95) {
+    }
+
+    /** Both methods on the same episodes. */
+    public record Comparison(EpisodeShape shape, int episodes, Accuracy raw, Accuracy bpa) {
+        /** BPA's accuracy minus the raw features', in percent points. */
+        public double gain() {
+            return bpa.percent() - raw.percent();
+        }
+    }
+
+    /** Runs {@code episodes} episodes drawn with {@code seed}, in batches of {@link #DEFAULT_BATCH}. */
+    public static Comparison compare(LabeledData data, EpisodeShape shape, int episodes, long seed, Bpa bpa) {
+        return compare(data, shape, episodes, seed, bpa, DEFAULT_BATCH);
+    }
+
+    public static Comparison compare(LabeledData data, EpisodeShape shape, int episodes, long seed, Bpa bpa,
+            int batch) {
+        if (data == null || shape == null || bpa == null) {
+            throw new IllegalArgumentException("EpisodeEvaluation.compare: data, shape and bpa must not be null");
+        }
+        if (episodes < 1) {
+            throw new IllegalArgumentException("EpisodeEvaluation: episodes must be >= 1, got " + episodes);
+        }
+        if (batch < 1) {
+            throw new IllegalArgumentException("EpisodeEvaluation: batch must be >= 1, got " + batch);
+        }
+        EpisodeSampler sampler = new EpisodeSampler(data, shape, seed);
+        FewShotClassifier raw = FewShotClassifier.onFeatures();
+        FewShotClassifier transformed = FewShotClassifier.throughBpa(bpa);
+        int rows = shape.rows();
+        int dim = data.dim();
+        int[] supportLabels = shape.supportLabels();
+        int[] truth = new int[rows - shape.supportRows()];
+        for (int i = 0; i < truth.length; i++) {
+            truth[i] = shape.classOfRow(shape.supportRows() + i);
+        }
+        double[] rawAccuracy = new double[episodes];
+        double[] bpaAccuracy = new double[episodes];
+        for (int start = 0; start < episodes; start += batch) {
+            int m = Math.min(batch, episodes - start);
+            float[] values = new float[m * rows * dim];
+            for (int e = 0; e < m; e++) {
+                sampler.next(values, e * rows * dim);
+            }
+            Tensor sets = Tensor.of(values, m, rows, dim);
+            List<Predictions> rawPredictions = raw.classifySets(sets, supportLabels);
+            List<Predictions> bpaPredictions = transformed.classifySets(sets, supportLabels);
+            for (int e = 0; e < m; e++) {
+                rawAccuracy[start + e] = rawPredictions.get(e).accuracy(truth);
+                bpaAccuracy[start + e] = bpaPredictions.get(e).accuracy(truth);
+            }
+        }
+        return new Comparison(shape, episodes, summarize(rawAccuracy), summarize(bpaAccuracy));
+    }
+
+    /** Mean and 1.96 · std / √count of per-episode accuracies (fractions), both in percent. */
+    static Accuracy summarize(double[] perEpisode) {
+        double mean = 0;
+        for (double a : perEpisode) {
+            mean += a;
+        }
+        mean /= perEpisode.length;
+        double var = 0;
+        for (double a : perEpisode) {
+            var += (a - mean) * (a - mean);
+        }
+        var /= perEpisode.length;
+        return new Accuracy(100 * mean, 100 * 1.96 * Math.sqrt(var) / Math.sqrt(perEpisode.length));
+    }
+}

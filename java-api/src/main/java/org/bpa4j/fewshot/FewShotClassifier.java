@@ -1,0 +1,122 @@
+package org.bpa4j.fewshot;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.bpa4j.Bpa;
+import org.bpa4j.Tensor;
+
+/**
+ * A Prototypical-Network few-shot classifier: each class is the mean of its support items, and a query
+ * goes to the nearest mean in Euclidean distance. Optionally the items first go through BPA together
+ * (support and queries in one set, the support's labels given), and the classifier works on the rows of
+ * the transform, as the BPA paper does. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * FewShotClassifier classifier = FewShotClassifier.throughBpa(Bpa.builder().build());
+ * Predictions p = classifier.classify(support, supportLabels, queries);   // (s, d), (s), (q, d)
+ * int label = p.label(0);  double[] probs = p.probabilities(0);
+ * }</pre>
+ */
+public final class FewShotClassifier {
+    private final Bpa bpa;
+
+    private FewShotClassifier(Bpa bpa) {
+        this.bpa = bpa;
+    }
+
+    /** Prototypes of the features as given. */
+    public static FewShotClassifier onFeatures() {
+        return new FewShotClassifier(null);
+    }
+
+    /** Prototypes of the rows of {@code bpa}'s transform of support and queries together. */
+    public static FewShotClassifier throughBpa(Bpa bpa) {
+        if (bpa == null) {
+            throw new IllegalArgumentException("FewShotClassifier.throughBpa: bpa must not be null");
+        }
+        return new FewShotClassifier(bpa);
+    }
+
+    /** The transform applied first, or null for the features as given. */
+    public Bpa bpa() {
+        return bpa;
+    }
+
+    /**
+     * Classifies queries (q, d) given the support (s, d) and its labels (s). The query is converted to the
+     * support's precision when they differ.
+     */
+    public Predictions classify(Tensor support, int[] supportLabels, Tensor query) {
+        if (support == null || query == null) {
+            throw new IllegalArgumentException("FewShotClassifier.classify: support and query must not be null");
+        }
+        if (support.rank() != 2 || query.rank() != 2) {
+            throw new IllegalArgumentException("FewShotClassifier.classify: support and query must be 2-D, got "
+                    + support.shapeString() + " and " + query.shapeString());
+        }
+        if (support.cols() != query.cols()) {
+            throw new IllegalArgumentException("FewShotClassifier.classify: support has " + support.cols()
+                    + " features but query has " + query.cols());
+        }
+        Tensor q = query.to(support.dtype());
+        Tensor set = Tensor.zeros(support.dtype(), support.rows() + q.rows(), support.cols());
+        long supportBytes = support.segment().byteSize();
+        MemorySegment.copy(support.segment(), 0, set.segment(), 0, supportBytes);
+        MemorySegment.copy(q.segment(), 0, set.segment(), supportBytes, q.segment().byteSize());
+        return classifySets(set, supportLabels).get(0);
+    }
+
+    /**
+     * Classifies the queries of one set (n, d) or of every set of a batch (B, n, d): in each set the first
+     * {@code supportLabels.length} rows are the support, with these labels, and the other rows the queries.
+     * With BPA the whole batch is transformed in one call.
+     */
+    public List<Predictions> classifySets(Tensor sets, int[] supportLabels) {
+        if (sets == null || supportLabels == null) {
+            throw new IllegalArgumentException("FewShotClassifier.classifySets: sets and labels must not be null");
+        }
+        if (sets.rank() != 2 && sets.rank() != 3) {
+            throw new IllegalArgumentException("FewShotClassifier: sets must be (n, d) or (B, n, d), got shape "
+                    + sets.shapeString());
+        }
+        int n = sets.rows();
+        int s = supportLabels.length;
+        if (s < 1 || s >= n) {
+            throw new IllegalArgumentException("FewShotClassifier: " + s + " support labels for sets of " + n
+                    + " rows (need at least one support row and one query row)");
+        }
+        int[] classes = new TreeSet<>(java.util.Arrays.stream(supportLabels).boxed().toList())
+                .stream().mapToInt(Integer::intValue).toArray();
+        int[] classIndex = new int[s];
+        for (int i = 0; i < s; i++) {
+            classIndex[i] = java.util.Arrays.binarySearch(classes, supportLabels[i]);
+        }
+        Tensor features;
+        if (bpa == null) {
+            checkFinite(sets);
+            features = sets;
+        } else {
+            int[][] perSet = new int[sets.sets()][];
+            java.util.Arrays.fill(perSet, classIndex);
+            features = bpa.forward(sets, perSet).output();
+        }
+        int f = features.cols();
+        List<Predictions> out = new ArrayList<>(sets.sets());
+        for (int b = 0; b < sets.sets(); b++) {
+            double[] rows = features.set(b).toDoubleArray();
+            out.add(NearestPrototype.classify(rows, n, f, s, classIndex, classes));
+        }
+        return out;
+    }
+
+    private static void checkFinite(Tensor t) {
+        for (long i = 0; i < t.size(); i++) {
+            if (!Double.isFinite(t.getDouble(i))) {
+                throw new IllegalArgumentException("FewShotClassifier: feature value " + t.getDouble(i)
+                        + " at flat index " + i + " of shape " + t.shapeString());
+            }
+        }
+    }
+}

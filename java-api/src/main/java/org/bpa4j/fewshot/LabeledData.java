@@ -1,0 +1,196 @@
+package org.bpa4j.fewshot;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * A labelled data set held in memory: {@code size()} items of {@code dim()} float features and an
+ * integer class label each. Immutable.
+ */
+public final class LabeledData {
+    private final float[] features;
+    private final int[] labels;
+    private final int dim;
+    /** Class label → indices of its items, in order. */
+    private final TreeMap<Integer, int[]> byClass;
+
+    private LabeledData(float[] features, int[] labels, int dim) {
+        this.features = features;
+        this.labels = labels;
+        this.dim = dim;
+        TreeMap<Integer, List<Integer>> lists = new TreeMap<>();
+        for (int i = 0; i < labels.length; i++) {
+            lists.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
+        }
+        byClass = new TreeMap<>();
+        lists.forEach((k, v) -> byClass.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    /**
+     * Items from row-major features ({@code labels.length × dim} values, copied) and their labels.
+     * Every feature must be finite.
+     */
+    public static LabeledData of(float[] features, int[] labels, int dim) {
+        if (features == null || labels == null) {
+            throw new IllegalArgumentException("LabeledData.of: features and labels must not be null");
+        }
+        if (dim < 1) {
+            throw new IllegalArgumentException("LabeledData.of: dim must be >= 1, got " + dim);
+        }
+        if ((long) labels.length * dim != features.length) {
+            throw new IllegalArgumentException("LabeledData.of: " + features.length + " feature values for "
+                    + labels.length + " items of dim " + dim + " (expected " + (long) labels.length * dim + ")");
+        }
+        for (int i = 0; i < features.length; i++) {
+            if (!Float.isFinite(features[i])) {
+                throw new IllegalArgumentException("LabeledData.of: feature " + i % dim + " of item " + i / dim
+                        + " is " + features[i]);
+            }
+        }
+        return new LabeledData(features.clone(), labels.clone(), dim);
+    }
+
+    /** Reads a CSV file: one item a line, the integer label first, then the features; '#' starts a comment line. */
+    public static LabeledData readCsv(Path file) throws IOException {
+        if (file == null) {
+            throw new IllegalArgumentException("LabeledData.readCsv: file is null");
+        }
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return readCsv(in, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file");
+        }
+    }
+
+    /** Reads CSV text as {@link #readCsv(Path)} does; {@code source} names it in error messages. */
+    public static LabeledData readCsv(Reader reader, String source) throws IOException {
+        if (reader == null) {
+            throw new IllegalArgumentException("LabeledData.readCsv: reader is null");
+        }
+        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+        List<float[]> rows = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        int columns = -1;
+        int lineNumber = 0;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            lineNumber++;
+            String text = line.strip();
+            if (text.isEmpty() || text.startsWith("#")) {
+                continue;
+            }
+            String[] cells = text.split(",", -1);
+            if (columns < 0) {
+                columns = cells.length;
+                if (columns < 2) {
+                    throw new IllegalArgumentException(source + " line " + lineNumber
+                            + ": a label and at least one feature are needed, found " + columns + " column");
+                }
+            } else if (cells.length != columns) {
+                throw new IllegalArgumentException(source + " line " + lineNumber + ": " + cells.length
+                        + " columns where the first data line has " + columns);
+            }
+            labels.add(parseLabel(cells[0], source, lineNumber));
+            float[] row = new float[columns - 1];
+            for (int j = 1; j < columns; j++) {
+                row[j - 1] = parseFeature(cells[j], source, lineNumber, j);
+            }
+            rows.add(row);
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(source + ": no data lines");
+        }
+        int dim = columns - 1;
+        float[] features = new float[rows.size() * dim];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, features, i * dim, dim);
+        }
+        return new LabeledData(features, labels.stream().mapToInt(Integer::intValue).toArray(), dim);
+    }
+
+    private static int parseLabel(String cell, String source, int line) {
+        try {
+            return Integer.parseInt(cell.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(source + " line " + line + ": label '" + cell.strip()
+                    + "' in column 1 is not an integer");
+        }
+    }
+
+    private static float parseFeature(String cell, String source, int line, int column) {
+        float v;
+        try {
+            v = Float.parseFloat(cell.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(source + " line " + line + ": '" + cell.strip() + "' in column "
+                    + (column + 1) + " is not a number");
+        }
+        if (!Float.isFinite(v)) {
+            throw new IllegalArgumentException(source + " line " + line + ": column " + (column + 1) + " is " + v);
+        }
+        return v;
+    }
+
+    /** Number of items. */
+    public int size() {
+        return labels.length;
+    }
+
+    /** Features per item. */
+    public int dim() {
+        return dim;
+    }
+
+    public int label(int item) {
+        return labels[checkItem(item)];
+    }
+
+    public float feature(int item, int j) {
+        checkItem(item);
+        if (j < 0 || j >= dim) {
+            throw new IllegalArgumentException("LabeledData.feature: feature " + j + " out of range [0, " + dim + ")");
+        }
+        return features[item * dim + j];
+    }
+
+    /** Copies item's features into {@code dest} at {@code offset}. */
+    public void copyFeatures(int item, float[] dest, int offset) {
+        System.arraycopy(features, checkItem(item) * dim, dest, offset, dim);
+    }
+
+    /** The distinct labels, ascending. */
+    public int[] classes() {
+        return byClass.keySet().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The items of one class, in data order (empty when the class does not occur). */
+    public int[] itemsOf(int label) {
+        int[] items = byClass.get(label);
+        return items == null ? new int[0] : items.clone();
+    }
+
+    /** Shared, not copied: for the sampler in this package. */
+    int[] itemsOfShared(int label) {
+        return byClass.get(label);
+    }
+
+    private int checkItem(int item) {
+        if (item < 0 || item >= labels.length) {
+            throw new IllegalArgumentException("LabeledData: item " + item + " out of range [0, " + labels.length + ")");
+        }
+        return item;
+    }
+
+    @Override
+    public String toString() {
+        return "LabeledData[" + size() + " items, " + dim + " features, classes " + Arrays.toString(classes()) + "]";
+    }
+}
