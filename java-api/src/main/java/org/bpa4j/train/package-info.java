@@ -1,0 +1,8 @@
+/**
+ * The few pieces the worked trainers of {@code bpa4j train-fewshot} and {@code bpa4j train-bam} need around
+ * the library's analytic backward passes: a linear layer, a two-layer ReLU network, a prototype
+ * (ProtoNet) cross-entropy and Adam, in plain double-precision Java. Small and exact rather than fast;
+ * a real trainer brings its own framework and calls {@link org.bpa4j.BpaResult#backward} or
+ * {@link org.bpa4j.BamResult#backward()} between its layers in the same way.
+ */
+package org.bpa4j.train;
