@@ -1,0 +1,84 @@
+package org.bpa4j.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Cosine cost: x̂_i = x_i / max(‖x_i‖, 1e-12), logK_ij = (x̂_i·x̂_j − 1)/ε through the symmetric GEMM;
+ * backward ∂L/∂x̂ = (G + Gᵀ)x̂/ε for G = ∂L/∂logK, then through the normalisation.
+ */
+final class CosineKernel implements CostKernel {
+    static final double NORM_FLOOR = 1e-12;
+    private static final VectorSpecies<Float> F = RowKernels.F;
+    private static final int L = RowKernels.L;
+
+    private final int n;
+    private final int d;
+    private final double reg;
+    private final float[] unit;
+    private final double[] norms;
+
+    CosineKernel(float[] x, int n, int d, double reg) {
+        this.n = n;
+        this.d = d;
+        this.reg = reg;
+        this.unit = new float[n * d];
+        this.norms = new double[n];
+        for (int i = 0; i < n; i++) {
+            double sq = 0;
+            for (int k = 0; k < d; k++) {
+                double v = x[i * d + k];
+                sq += v * v;
+            }
+            norms[i] = Math.sqrt(sq);
+            double denom = Math.max(norms[i], NORM_FLOOR);
+            for (int k = 0; k < d; k++) {
+                unit[i * d + k] = (float) (x[i * d + k] / denom);
+            }
+        }
+    }
+
+    @Override
+    public void fillLogK(float[] logK, ThreadTeam team) {
+        float inv = (float) (1.0 / reg);
+        SymmetricGram.compute(unit, n, d, logK, (i, j0, src, so, len, out, oo) -> {
+            for (int j = 0; j < len; j += L) {
+                VectorMask<Float> m = F.indexInRange(j, len);
+                FloatVector.fromArray(F, src, so + j, m).sub(1f).mul(inv).intoArray(out, oo + j, m);
+            }
+        }, team);
+    }
+
+    @Override
+    public float[] backward(float[] g, float[] logK, boolean maskDiagonal, ThreadTeam team) {
+        TransposeSum.cosine(g, n, maskDiagonal, team);
+        int dp = MatrixFeatureProduct.paddedWidth(d);
+        float[] xp = new float[n * dp];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(unit, i * d, xp, i * dp, d);
+        }
+        float[] y = MatrixFeatureProduct.multiply(g, n, xp, dp, team);
+        float[] gx = new float[n * d];
+        double inv = 1.0 / reg;
+        double[] gUnit = new double[d];
+        for (int i = 0; i < n; i++) {
+            double radial = 0;
+            for (int k = 0; k < d; k++) {
+                gUnit[k] = y[i * dp + k] * inv;
+                radial += unit[i * d + k] * gUnit[k];
+            }
+            if (norms[i] > NORM_FLOOR) {
+                for (int k = 0; k < d; k++) {
+                    gx[i * d + k] = (float) ((gUnit[k] - unit[i * d + k] * radial) / norms[i]);
+                }
+            } else {
+                // below the floor the normalisation divides by a constant
+                for (int k = 0; k < d; k++) {
+                    gx[i * d + k] = (float) (gUnit[k] / NORM_FLOOR);
+                }
+            }
+        }
+        return gx;
+    }
+}

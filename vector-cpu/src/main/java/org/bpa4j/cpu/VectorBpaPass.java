@@ -1,0 +1,68 @@
+package org.bpa4j.cpu;
+
+import org.bpa4j.Tensor;
+import org.bpa4j.spi.BpaOptions;
+import org.bpa4j.spi.BpaPass;
+
+/** BPA over the sets of an input (n, d) or (B, n, d): forward now, backward on demand. */
+final class VectorBpaPass implements BpaPass {
+    private final BpaOptions options;
+    private final int[] inputShape;
+    private final int sets;
+    private final int n;
+    private final int d;
+    private final ThreadTeam team;
+    private final boolean parallelSets;
+    private final SetBpa[] perSet;
+    private final Tensor output;
+
+    VectorBpaPass(BpaOptions options, Tensor x, int[][] labels, ThreadTeam team) {
+        this.options = options;
+        this.inputShape = x.shape();
+        this.sets = x.sets();
+        this.n = x.rows();
+        this.d = x.cols();
+        this.team = team;
+        this.parallelSets = VectorOperations.setsInParallel(sets, n, team);
+        ThreadTeam inner = parallelSets ? ThreadTeam.SEQUENTIAL : team;
+        this.perSet = new SetBpa[sets];
+        this.output = Tensor.zeros(options.precision(),
+                x.rank() == 3 ? new int[] {sets, n, n} : new int[] {n, n});
+        TensorRows in = new TensorRows(x);
+        TensorRows out = new TensorRows(output);
+        forEachSet(b -> {
+            float[] xs = new float[n * d];
+            in.read((long) b * n * d, xs, 0, n * d);
+            SetBpa set = new SetBpa(options, xs, n, d, labels == null ? null : labels[b], inner);
+            set.writeOutput(out, (long) b * n * n);
+            perSet[b] = set;
+        });
+    }
+
+    private void forEachSet(java.util.function.IntConsumer body) {
+        if (parallelSets) {
+            team.forEach(sets, body);
+        } else {
+            for (int b = 0; b < sets; b++) {
+                body.accept(b);
+            }
+        }
+    }
+
+    @Override
+    public Tensor output() {
+        return output;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput) {
+        Tensor dx = Tensor.zeros(options.precision(), inputShape);
+        TensorRows grad = new TensorRows(gradOutput);
+        TensorRows out = new TensorRows(dx);
+        forEachSet(b -> {
+            float[] gx = perSet[b].backward(grad, (long) b * n * n);
+            out.write((long) b * n * d, gx, 0, n * d);
+        });
+        return dx;
+    }
+}
