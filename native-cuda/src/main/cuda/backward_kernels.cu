@@ -6,9 +6,9 @@
 using namespace bpa;
 
 // In place, grad: ∂L/∂Z → A = ∂L/∂logP (one block per row i of set b), and rowSums_i = Σ_j A_ij, which
-// seeds ḡu at the last iteration.
-extern "C" __global__ void bpa_grad_logp(const float* base, int n, int kind, int maskDiag, float invReg,
-        const float* setScale, const float* u, const float* v, int mode, const float* setMaxLogP,
+// seeds ḡu at the last iteration. The matrix is square: cols = n (kept for the common argument order).
+extern "C" __global__ void bpa_grad_logp(const float* base, int n, int cols, int kind, int maskDiag,
+        float invReg, const float* setScale, const float* u, const float* v, int mode, const float* setMaxLogP,
         const int* labelCounts, float* grad, float* rowSums) {
     long long r = blockIdx.x;
     int b = (int)(r / n);

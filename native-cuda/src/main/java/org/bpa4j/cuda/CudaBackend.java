@@ -1,0 +1,56 @@
+package org.bpa4j.cuda;
+
+import org.bpa4j.Device;
+import org.bpa4j.Tensor;
+import org.bpa4j.spi.Availability;
+import org.bpa4j.spi.Backend;
+import org.bpa4j.spi.BpaOptions;
+import org.bpa4j.spi.BpaPass;
+import org.bpa4j.spi.SinkhornOptions;
+import org.bpa4j.spi.SinkhornPass;
+
+/**
+ * The CUDA backend: cuBLAS for the Gram matrices and bpa4j's own kernels (a fatbin loaded with the driver
+ * API) for the log-domain Sinkhorn iterations, the output and the backward pass, in float32 on device 0.
+ * Available when the NVIDIA driver (CUDA 13), a device of compute capability ≥ 8.0, the CUDA 13 runtime and
+ * cuBLAS libraries and the kernels all load; otherwise unavailable with the reason, never a crash.
+ */
+public final class CudaBackend implements Backend {
+    @Override
+    public Device device() {
+        return Device.CUDA;
+    }
+
+    @Override
+    public Availability availability() {
+        try {
+            CudaContext.Probe p = CudaContext.probe0();
+            return p.context() != null ? Availability.yes(p.context().describe()) : Availability.no(p.failure());
+        } catch (Throwable t) {
+            return Availability.no("probing CUDA failed: " + CudaContext.describeThrowable(t));
+        }
+    }
+
+    @Override
+    public String details() {
+        Availability a = availability();
+        return a.available() ? a.reason() + "; float32 on the device, cuBLAS SGEMM, log-domain Sinkhorn kernels"
+                : "unavailable: " + a.reason();
+    }
+
+    @Override
+    public BpaPass bpa(BpaOptions options, Tensor x, int[][] labels) {
+        if (options == null || x == null) {
+            throw new IllegalArgumentException("CudaBackend.bpa: options and x must not be null");
+        }
+        return CudaBpa.forward(CudaContext.get(), options, x, labels);
+    }
+
+    @Override
+    public SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b) {
+        if (options == null || cost == null) {
+            throw new IllegalArgumentException("CudaBackend.sinkhorn: options and cost must not be null");
+        }
+        return CudaSinkhorn.solve(CudaContext.get(), options, cost, a, b);
+    }
+}

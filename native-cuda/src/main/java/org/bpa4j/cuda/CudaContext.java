@@ -1,0 +1,214 @@
+package org.bpa4j.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.cuda.cublas.cublasContext;
+import org.bytedeco.cuda.cudart.CUfunc_st;
+import org.bytedeco.cuda.cudart.CUmod_st;
+import org.bytedeco.cuda.cudart.cudaDeviceProp;
+import org.bytedeco.cuda.global.cublas;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * The process-wide CUDA state: device 0, its primary context, and the kernels loaded from the fatbin.
+ * Probed once; every step that can fail on a machine without a usable GPU is turned into a reason
+ * instead of an exception, so that the backend reports itself unavailable and the JVM carries on.
+ */
+final class CudaContext {
+    static final String FATBIN_RESOURCE = "/org/bpa4j/cuda/bpa4j_kernels.fatbin";
+    /** CUDA 13.0, what the presets' libraries and the kernels are built against (driver 580 or newer). */
+    static final int MIN_DRIVER_VERSION = 13000;
+    /** The oldest SASS in the fatbin is sm_80. */
+    static final int MIN_COMPUTE_CAPABILITY = 80;
+
+    /** Every kernel the backend launches; a missing one makes the fatbin unusable. */
+    static final List<String> KERNELS = List.of(
+            "bpa_normalize_rows", "bpa_euclidean_distances",
+            "reduce_max_per_set", "reduce_sum_per_set", "column_sums", "transpose_sets",
+            "gather_history_slot", "scatter_history_slot",
+            "sinkhorn_lse_rows", "sinkhorn_weighted_exp_rowsum", "bpa_output",
+            "bpa_grad_logp", "sinkhorn_grad_combine", "bpa_euclidean_weights",
+            "bpa_cosine_input_grad", "bpa_euclidean_input_grad");
+
+    private static final int DEVICE = 0;
+
+    /** The outcome of the one probe: a context, or why there is none. */
+    record Probe(CudaContext context, String failure) {
+    }
+
+    private static final class Holder {
+        static final Probe PROBE = probe();
+    }
+
+    final String deviceName;
+    final int computeCapability;
+    final long totalMemory;
+    final int driverVersion;
+    final int runtimeVersion;
+    final int fatbinBytes;
+    private final Map<String, Kernel> kernels;
+
+    private CudaContext(String deviceName, int computeCapability, long totalMemory, int driverVersion,
+            int runtimeVersion, int fatbinBytes, Map<String, Kernel> kernels) {
+        this.deviceName = deviceName;
+        this.computeCapability = computeCapability;
+        this.totalMemory = totalMemory;
+        this.driverVersion = driverVersion;
+        this.runtimeVersion = runtimeVersion;
+        this.fatbinBytes = fatbinBytes;
+        this.kernels = kernels;
+    }
+
+    static Probe probe0() {
+        return Holder.PROBE;
+    }
+
+    /** The context; an {@link IllegalStateException} with the reason when CUDA is unusable here. */
+    static CudaContext get() {
+        Probe p = Holder.PROBE;
+        if (p.context() == null) {
+            throw new IllegalStateException("the CUDA backend is unavailable: " + p.failure());
+        }
+        return p.context();
+    }
+
+    /** Makes the device's primary context current on the calling thread (cheap when it already is). */
+    void makeCurrent() {
+        CudaCheck.runtime(cudart.cudaSetDevice(DEVICE), "cudaSetDevice(" + DEVICE + ")");
+    }
+
+    Kernel kernel(String name) {
+        Kernel k = kernels.get(name);
+        if (k == null) {
+            throw new IllegalArgumentException("no kernel named " + name + " in the fatbin");
+        }
+        return k;
+    }
+
+    String describe() {
+        return String.format(Locale.ROOT, "%s (compute %d.%d, %.1f GiB), driver CUDA %s, runtime CUDA %s, kernels %d KiB",
+                deviceName, computeCapability / 10, computeCapability % 10, totalMemory / (1024.0 * 1024 * 1024),
+                version(driverVersion), version(runtimeVersion), fatbinBytes / 1024);
+    }
+
+    static String version(int v) {
+        return v / 1000 + "." + (v % 1000) / 10;
+    }
+
+    private static Probe probe() {
+        try {
+            return probeSteps();
+        } catch (Throwable t) {
+            return new Probe(null, "probing CUDA failed: " + describeThrowable(t));
+        }
+    }
+
+    private static Probe probeSteps() {
+        // 1. the JNI bindings and, through them, libcudart.so.13 and libcuda.so.1
+        try {
+            Loader.load(cudart.class);
+        } catch (Throwable t) {
+            return fail("the CUDA runtime could not be loaded (" + describeThrowable(t) + "); this needs the NVIDIA "
+                    + "driver and the CUDA 13 runtime (libcudart.so.13) on the library path, and the JavaCPP CUDA "
+                    + "presets' linux-x86_64 JAR on the class path");
+        }
+        // 2. a driver recent enough for CUDA 13
+        int[] driver = new int[1];
+        int status = cudart.cudaDriverGetVersion(driver);
+        if (status != cudart.cudaSuccess || driver[0] == 0) {
+            return fail("no NVIDIA driver is installed (cudaDriverGetVersion: "
+                    + (status != cudart.cudaSuccess ? CudaCheck.runtimeErrorName(status) : "version 0") + ")");
+        }
+        if (driver[0] < MIN_DRIVER_VERSION) {
+            return fail("the NVIDIA driver supports CUDA " + version(driver[0]) + " but the backend needs CUDA "
+                    + version(MIN_DRIVER_VERSION) + " (driver 580 or newer)");
+        }
+        int[] runtime = new int[1];
+        CudaCheck.runtime(cudart.cudaRuntimeGetVersion(runtime), "cudaRuntimeGetVersion");
+        // 3. a device
+        int[] count = new int[1];
+        status = cudart.cudaGetDeviceCount(count);
+        if (status != cudart.cudaSuccess) {
+            return fail("no usable CUDA device (cudaGetDeviceCount: " + CudaCheck.runtimeErrorName(status) + ")");
+        }
+        if (count[0] == 0) {
+            return fail("no CUDA device");
+        }
+        cudaDeviceProp props = new cudaDeviceProp();
+        CudaCheck.runtime(cudart.cudaGetDeviceProperties(props, DEVICE), "cudaGetDeviceProperties");
+        String name = props.name().getString();
+        int cc = props.major() * 10 + props.minor();
+        long memory = props.totalGlobalMem();
+        if (cc < MIN_COMPUTE_CAPABILITY) {
+            return fail(name + " has compute capability " + cc / 10 + "." + cc % 10 + "; the kernels need 8.0 or newer");
+        }
+        // 4. the kernels
+        byte[] fatbin = readFatbin();
+        if (fatbin == null) {
+            return fail("the kernels are missing: " + FATBIN_RESOURCE.substring(1) + " is not on the class path "
+                    + "(add bpa4j-native-cuda's linux-x86_64 JAR; a build without nvcc leaves it out)");
+        }
+        CudaCheck.runtime(cudart.cudaSetDevice(DEVICE), "cudaSetDevice");
+        CudaCheck.runtime(cudart.cudaFree(null), "cudaFree(null) (creating the primary context)");
+        CUmod_st module = new CUmod_st();
+        BytePointer image = new BytePointer(fatbin);
+        status = cudart.cuModuleLoadData(module, image);
+        if (status != cudart.CUDA_SUCCESS) {
+            return fail("loading the kernels failed: cuModuleLoadData: " + CudaCheck.driverErrorName(status)
+                    + " (" + name + ", compute " + cc / 10 + "." + cc % 10 + ")");
+        }
+        Map<String, Kernel> kernels = new HashMap<>();
+        for (String k : KERNELS) {
+            CUfunc_st f = new CUfunc_st();
+            status = cudart.cuModuleGetFunction(f, module, k);
+            if (status != cudart.CUDA_SUCCESS) {
+                return fail("kernel " + k + " is missing from the fatbin (cuModuleGetFunction: "
+                        + CudaCheck.driverErrorName(status) + ")");
+            }
+            kernels.put(k, new Kernel(k, f));
+        }
+        // 5. cuBLAS (libcublas.so.13 from the system)
+        try {
+            Loader.load(cublas.class);
+            cublasContext handle = new cublasContext();
+            int s = cublas.cublasCreate_v2(handle);
+            if (s != cublas.CUBLAS_STATUS_SUCCESS) {
+                return fail("cublasCreate failed with status " + s);
+            }
+            cublas.cublasDestroy_v2(handle);
+        } catch (Throwable t) {
+            return fail("cuBLAS could not be loaded (" + describeThrowable(t) + "); this needs libcublas.so.13 "
+                    + "and libcublasLt.so.13 on the library path");
+        }
+        return new Probe(new CudaContext(name, cc, memory, driver[0], runtime[0], fatbin.length, Map.copyOf(kernels)),
+                null);
+    }
+
+    private static Probe fail(String reason) {
+        return new Probe(null, reason);
+    }
+
+    private static byte[] readFatbin() {
+        try (InputStream in = CudaContext.class.getResourceAsStream(FATBIN_RESOURCE)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The innermost cause's class and message: what went wrong, not the wrapper that reported it. */
+    static String describeThrowable(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,78 @@
+package org.bpa4j.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * The argument list of one kernel launch, as cuLaunchKernel wants it: an array of pointers, the k-th
+ * pointing at the value of the k-th parameter. The slots live in native memory owned by one thread's
+ * workspace and are rewritten for every launch (the driver copies them when the launch is issued).
+ */
+final class KernelArgs {
+    static final int MAX_ARGS = 32;
+    private static final long SLOT = 8;
+
+    private final MemorySegment values;
+    private final PointerPointer<Pointer> pointers;
+    private int count;
+
+    KernelArgs() {
+        Arena arena = Arena.ofAuto();
+        values = arena.allocate(SLOT * MAX_ARGS, SLOT);
+        MemorySegment table = arena.allocate(SLOT * MAX_ARGS, SLOT);
+        for (int k = 0; k < MAX_ARGS; k++) {
+            table.setAtIndex(ValueLayout.JAVA_LONG, k, values.address() + k * SLOT);
+        }
+        // a JavaCPP view of the table, without copying: Pointer(Buffer) takes a direct buffer's address
+        pointers = new PointerPointer<>(new Pointer(table.asByteBuffer()));
+        keepAlive = table;
+    }
+
+    /** Keeps the table's memory reachable as long as this object is. */
+    @SuppressWarnings("unused")
+    private final MemorySegment keepAlive;
+
+    KernelArgs reset() {
+        count = 0;
+        return this;
+    }
+
+    /** A device pointer (0 for a null pointer). */
+    KernelArgs ptr(long address) {
+        values.setAtIndex(ValueLayout.JAVA_LONG, next(), address);
+        return this;
+    }
+
+    /** A device pointer, or null. */
+    KernelArgs ptr(DeviceBuffer.View view) {
+        return ptr(view == null ? 0L : view.address());
+    }
+
+    KernelArgs i32(int value) {
+        values.set(ValueLayout.JAVA_INT, next() * SLOT, value);
+        return this;
+    }
+
+    KernelArgs f32(float value) {
+        values.set(ValueLayout.JAVA_FLOAT, next() * SLOT, value);
+        return this;
+    }
+
+    private int next() {
+        if (count == MAX_ARGS) {
+            throw new IllegalStateException("more than " + MAX_ARGS + " kernel arguments");
+        }
+        return count++;
+    }
+
+    int count() {
+        return count;
+    }
+
+    PointerPointer<Pointer> pointers() {
+        return pointers;
+    }
+}

@@ -1,0 +1,116 @@
+package org.bpa4j.cuda;
+
+import org.bpa4j.cuda.DeviceBuffer.View;
+
+/**
+ * One typed method per kernel of the fatbin, the arguments in the order of the kernel's parameters
+ * (native-cuda/src/main/cuda/*.cu); null views are null pointers. Launches are asynchronous on the
+ * workspace's stream.
+ */
+final class KernelLaunches {
+    private final CudaContext context;
+    private final Workspace ws;
+
+    KernelLaunches(CudaContext context, Workspace ws) {
+        this.context = context;
+        this.ws = ws;
+    }
+
+    private void warpPerRow(String kernel, long rows, KernelArgs args) {
+        context.kernel(kernel).launch(ws, LaunchShape.warpRowBlocks(rows), LaunchShape.WARP_ROWS_BLOCK, args);
+    }
+
+    private void blockPerRow(String kernel, BaseMatrix m, KernelArgs args) {
+        context.kernel(kernel).launch(ws, m.totalRows(), LaunchShape.rowBlock(m.cols()), args);
+    }
+
+    private void gridStride(String kernel, long elements, KernelArgs args) {
+        context.kernel(kernel).launch(ws, LaunchShape.strideBlocks(elements), LaunchShape.STRIDE_BLOCK, args);
+    }
+
+    void normalizeRows(View x, View unit, View norms, View sqNorms, int rows, int d) {
+        warpPerRow("bpa_normalize_rows", rows, ws.args().ptr(x).ptr(unit).ptr(norms).ptr(sqNorms).i32(rows).i32(d));
+    }
+
+    void euclideanDistances(View gram, View sqNorms, int sets, int n, View rowMax) {
+        context.kernel("bpa_euclidean_distances").launch(ws, (long) sets * n, LaunchShape.rowBlock(n),
+                ws.args().ptr(gram).ptr(sqNorms).i32(n).ptr(rowMax));
+    }
+
+    void reduceMaxPerSet(View in, int sets, int len, View out) {
+        context.kernel("reduce_max_per_set").launch(ws, sets, LaunchShape.REDUCE_BLOCK,
+                ws.args().ptr(in).i32(len).ptr(out));
+    }
+
+    /** Also serves as row sums: a matrix's rows are "sets" of cols values. */
+    void reduceSumPerSet(View in, long sets, int len, View out) {
+        context.kernel("reduce_sum_per_set").launch(ws, sets, LaunchShape.rowBlock(len),
+                ws.args().ptr(in).i32(len).ptr(out));
+    }
+
+    void columnSums(View m, int sets, int rows, int cols, View out) {
+        context.kernel("column_sums").launch(ws, (cols + 31) / 32, sets, 1, 32, 8,
+                ws.args().ptr(m).i32(rows).i32(cols).ptr(out));
+    }
+
+    void transpose(View in, int sets, int rows, int cols, View out) {
+        context.kernel("transpose_sets").launch(ws, (cols + 31) / 32, (rows + 31) / 32, sets, 32, 8,
+                ws.args().ptr(in).i32(rows).i32(cols).ptr(out));
+    }
+
+    void gatherHistorySlot(View hist, View setIters, int sets, int len, View out) {
+        gridStride("gather_history_slot", (long) sets * len,
+                ws.args().ptr(hist).ptr(setIters).i32(sets).i32(len).ptr(out));
+    }
+
+    void scatterHistorySlot(View in, View setIters, int sets, int len, View hist) {
+        gridStride("scatter_history_slot", (long) sets * len,
+                ws.args().ptr(in).ptr(setIters).i32(sets).i32(len).ptr(hist));
+    }
+
+    /** out_i = logMarg_i − LSE_j(logK_ij + add_j); maxLogP (optional) the row's largest logP. */
+    void lseRows(BaseMatrix m, View add, View logMarg, View out, View maxLogP) {
+        blockPerRow("sinkhorn_lse_rows", m, m.push(ws.args()).ptr(add).ptr(logMarg).ptr(out).ptr(maxLogP));
+    }
+
+    /** out_i = carry_i − Σ_j w_j exp(rowShift_i + logK_ij + colAdd_j − colSub_j) (see the kernel). */
+    void weightedExpRowSum(BaseMatrix m, View rowShift, View colAdd, View colSub, View weight, View carry, int t,
+            View setIters, View out) {
+        blockPerRow("sinkhorn_weighted_exp_rowsum", m, m.push(ws.args()).ptr(rowShift).ptr(colAdd).ptr(colSub)
+                .ptr(weight).ptr(carry).i32(t).ptr(setIters).ptr(out));
+    }
+
+    void output(BaseMatrix m, View u, View v, int mode, View setMaxLogP, View labels, View labelCounts,
+            int labelStride, View out) {
+        blockPerRow("bpa_output", m, m.push(ws.args()).ptr(u).ptr(v).i32(mode).ptr(setMaxLogP).ptr(labels)
+                .ptr(labelCounts).i32(labelStride).ptr(out));
+    }
+
+    void gradLogP(BaseMatrix m, View u, View v, int mode, View setMaxLogP, View labelCounts, View grad, View rowSums) {
+        blockPerRow("bpa_grad_logp", m, m.push(ws.args()).ptr(u).ptr(v).i32(mode).ptr(setMaxLogP).ptr(labelCounts)
+                .ptr(grad).ptr(rowSums));
+    }
+
+    void gradCombine(BaseMatrix m, View u, View v, View gradU, View gradV, View logA, View logB, int iterations,
+            View setIters, View grad, float outScale, boolean zeroDiagonal, View rowDot, View rowTies) {
+        blockPerRow("sinkhorn_grad_combine", m, m.push(ws.args()).ptr(u).ptr(v).ptr(gradU).ptr(gradV).ptr(logA)
+                .ptr(logB).i32(m.sets()).i32(iterations).ptr(setIters).ptr(grad).f32(outScale)
+                .i32(zeroDiagonal ? 1 : 0).ptr(rowDot).ptr(rowTies));
+    }
+
+    void euclideanWeights(View grad, View dist, int sets, int n, View setScale, View dotSum, View tieSum,
+            View rowSums) {
+        context.kernel("bpa_euclidean_weights").launch(ws, (long) sets * n, LaunchShape.rowBlock(n),
+                ws.args().ptr(grad).ptr(dist).i32(n).ptr(setScale).ptr(dotSum).ptr(tieSum).ptr(rowSums));
+    }
+
+    void cosineInputGrad(View unit, View norms, View gradUnit, View gx, int rows, int d) {
+        warpPerRow("bpa_cosine_input_grad", rows,
+                ws.args().ptr(unit).ptr(norms).ptr(gradUnit).ptr(gx).i32(rows).i32(d));
+    }
+
+    void euclideanInputGrad(View x, View rowSums, View colSums, View vx, View gx, int rows, int d) {
+        gridStride("bpa_euclidean_input_grad", (long) rows * d,
+                ws.args().ptr(x).ptr(rowSums).ptr(colSums).ptr(vx).ptr(gx).i32(rows).i32(d));
+    }
+}
