@@ -69,9 +69,14 @@ public final class Bpa {
         int[] outShape = x.rank() == 3
                 ? new int[] {x.dim(0), x.rows(), x.rows()}
                 : new int[] {x.rows(), x.rows()};
-        MemoryEstimate.check(MemoryEstimate.bpa(backend.device(), x.sets(), x.rows(), x.cols(), iterations, metric,
-                out), "Bpa.forward");
-        return new BpaResult(backend.bpa(options, x, labels), outShape, x.shape(), backend.device());
+        MemoryEstimate.Need need = MemoryEstimate.bpa(backend.device(), x.sets(), x.rows(), x.cols(), iterations,
+                metric, out);
+        MemoryEstimate.check(need, "Bpa.forward");
+        try {
+            return new BpaResult(backend.bpa(options, x, labels), outShape, x.shape(), backend.device());
+        } catch (OutOfMemoryError e) {
+            throw MemoryEstimate.ranOut(need, "Bpa.forward", e);
+        }
     }
 
     private static void checkLabels(int[][] labels, Tensor x) {

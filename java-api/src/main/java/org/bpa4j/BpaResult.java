@@ -35,8 +35,14 @@ public final class BpaResult {
         int n = inputShape[inputShape.length - 2];
         int d = inputShape[inputShape.length - 1];
         int sets = inputShape.length == 3 ? inputShape[0] : 1;
-        MemoryEstimate.check(MemoryEstimate.bpaBackward(sets, n, d, pass.output().dtype()), "BpaResult.backward");
-        Tensor dx = pass.backward(gradOutput);
+        MemoryEstimate.Need need = MemoryEstimate.bpaBackward(device, sets, n, d, pass.output().dtype());
+        MemoryEstimate.check(need, "BpaResult.backward");
+        Tensor dx;
+        try {
+            dx = pass.backward(gradOutput);
+        } catch (OutOfMemoryError e) {
+            throw MemoryEstimate.ranOut(need, "BpaResult.backward", e);
+        }
         if (!java.util.Arrays.equals(dx.shape(), inputShape)) {
             throw new IllegalStateException("backend " + device.label() + " returned a gradient of shape "
                     + dx.shapeString() + " for an input of shape " + Tensor.shapeString(inputShape));

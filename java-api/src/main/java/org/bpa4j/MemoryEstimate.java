@@ -8,9 +8,10 @@ import java.util.Locale;
  * Bytes a call will need, checked before anything is allocated, so that a size the library could have
  * predicted fails with the figure instead of an {@link OutOfMemoryError} halfway through.
  *
- * <p>The figures follow what each backend keeps: the reference backend holds, for every set, its float64
- * n×n matrices until the result is dropped (the backward pass needs them). Memory on a GPU is checked by
- * the CUDA backend itself, against the device's free memory.
+ * <p>The figures follow what each backend keeps until a result is dropped (the backward pass needs it):
+ * the reference backend, every set's float64 n×n matrices in Java arrays; the SIMD CPU backend, every
+ * set's float32 logK. Memory on a GPU is checked by the CUDA backend itself, against the device's free
+ * memory; on the host it needs little beyond the output.
  */
 public final class MemoryEstimate {
     /** Largest element count of a Java array. */
@@ -23,7 +24,8 @@ public final class MemoryEstimate {
      * @param heap bytes on the Java heap (workspaces, and outputs small enough for a Java array)
      * @param offHeap bytes of native memory (outputs too large for a Java array, counted against
      *     {@code -XX:MaxDirectMemorySize})
-     * @param largestArray elements of the largest single Java array the call allocates
+     * @param largestArray elements of the largest single Java array the call allocates (0 where the
+     *     backend has no such limit to report)
      * @param what the call and its sizes, for the message
      */
     record Need(long heap, long offHeap, long largestArray, String what) {
@@ -34,47 +36,77 @@ public final class MemoryEstimate {
 
     /**
      * BPA forward on {@code sets} sets of (n, d): the output (heap or off-heap as {@link Tensor#zeros}
-     * places it) plus the backend's workspaces.
+     * places it) plus what the backend keeps for the backward pass and its largest transient workspace.
      */
     static Need bpa(Device device, int sets, int n, int d, int iterations, Metric metric, DType out) {
         double nn = (double) n * n;
+        double nd = (double) n * d;
+        double duals = 2.0 * (iterations + 1) * n * DOUBLE;
         double outBytes = sets * nn * out.byteSize();
         boolean outOffHeap = sets * nn > MAX_ARRAY;
-        // reference: per set it keeps logK and the unscaled Z (and D for euclidean), the unit rows or a
-        // copy of X, and 2·(T+1)·n duals; while a set is computed one more n×n cost matrix is alive
-        double perSet = (metric == Metric.EUCLIDEAN ? 3 : 2) * nn + (double) n * d + 2.0 * (iterations + 1) * n + n;
-        double work = (sets * perSet + nn) * DOUBLE;
+        double work = switch (device) {
+            // per set: float64 logK and unscaled Z (and D for euclidean), the unit rows or X, the duals;
+            // while a set is computed its cost matrix is alive too
+            case REFERENCE -> sets * ((metric == Metric.EUCLIDEAN ? 3 : 2) * nn * DOUBLE + nd * DOUBLE + duals)
+                    + nn * DOUBLE;
+            // per set: float32 logK, the unit or centred rows, the duals; transient: X, packed panels and
+            // the Sinkhorn's per-chunk rows
+            case CPU -> sets * (nn * Float.BYTES + nd * Float.BYTES + n * DOUBLE + duals)
+                    + 3 * nd * Float.BYTES + 2 * 64.0 * n * Float.BYTES;
+            // the GPU holds the workspaces (checked against its free memory by the backend); the host
+            // converts through fixed staging buffers
+            default -> nd * Float.BYTES;
+        };
         String what = "BPA of " + sets + (sets == 1 ? " set" : " sets") + " of n = " + n + ", d = " + d;
-        return need(outOffHeap ? work : work + outBytes, outOffHeap ? outBytes : 0, (long) nn, what);
+        return need(outOffHeap ? work : work + outBytes, outOffHeap ? outBytes : 0, arrayLimited(device, nn), what);
     }
 
-    /** BPA backward: ∂L/∂X (shaped like X) plus three float64 n×n matrices of one set at a time. */
-    static Need bpaBackward(int sets, int n, int d, DType out) {
+    /** BPA backward: ∂L/∂X (shaped like X) plus the backend's n×n work matrices of one set at a time. */
+    static Need bpaBackward(Device device, int sets, int n, int d, DType out) {
         double nn = (double) n * n;
-        double bytes = (double) sets * n * d * out.byteSize() + 3 * nn * DOUBLE + 2.0 * n * d * DOUBLE;
-        return need(bytes, 0, (long) nn, "the BPA gradient of " + sets + (sets == 1 ? " set" : " sets")
-                + " of n = " + n + ", d = " + d);
+        double nd = (double) n * d;
+        double work = switch (device) {
+            case REFERENCE -> 3 * nn * DOUBLE + 2 * nd * DOUBLE;
+            case CPU -> nn * Float.BYTES + 4 * nd * Float.BYTES;
+            default -> nd * Float.BYTES;
+        };
+        return need(sets * nd * out.byteSize() + work, 0, arrayLimited(device, nn),
+                "the BPA gradient of " + sets + (sets == 1 ? " set" : " sets") + " of n = " + n + ", d = " + d);
     }
 
     /**
-     * Sinkhorn on {@code sets} costs of n×m: logP, and per set logK and the duals of every iteration up to
-     * the cap (with a tolerance the solve may stop earlier and use less).
+     * Sinkhorn on {@code sets} costs of n×m: logP and the final duals, and per set logK and the duals of
+     * every iteration up to the cap (with a tolerance the solve may stop earlier and use less).
      */
-    static Need sinkhorn(int sets, int n, int m, int iterations, DType out) {
+    static Need sinkhorn(Device device, int sets, int n, int m, int iterations, DType out) {
         double nm = (double) n * m;
-        double outBytes = sets * nm * out.byteSize();
+        double outBytes = sets * nm * out.byteSize() + 2.0 * sets * (n + m) * out.byteSize();
         boolean outOffHeap = sets * nm > MAX_ARRAY;
-        double perSet = nm + (iterations + 1.0) * (n + m);
-        double work = (sets * perSet + nm) * DOUBLE + 2.0 * sets * (n + m) * out.byteSize();
+        double duals = (iterations + 1.0) * (n + m) * DOUBLE;
+        double work = switch (device) {
+            case REFERENCE -> sets * (nm * DOUBLE + duals) + nm * DOUBLE;
+            case CPU -> sets * (nm * Float.BYTES + duals) + 2 * 64.0 * m * Float.BYTES + 2.0 * m * DOUBLE;
+            default -> (n + m) * DOUBLE;
+        };
         String what = "Sinkhorn on " + sets + (sets == 1 ? " cost" : " costs") + " of " + n + "×" + m;
-        return need(outOffHeap ? work : work + outBytes, outOffHeap ? outBytes : 0, (long) nm, what);
+        return need(outOffHeap ? work : work + outBytes, outOffHeap ? outBytes : 0, arrayLimited(device, nm), what);
     }
 
-    /** Sinkhorn backward: ∂L/∂C plus two float64 n×m matrices of one set at a time. */
-    static Need sinkhornBackward(int sets, int n, int m, DType out) {
+    /** Sinkhorn backward: ∂L/∂C plus the backend's n×m work matrices of one set at a time. */
+    static Need sinkhornBackward(Device device, int sets, int n, int m, DType out) {
         double nm = (double) n * m;
-        return need(sets * nm * out.byteSize() + 2 * nm * DOUBLE, 0, (long) nm,
+        double work = switch (device) {
+            case REFERENCE -> 2 * nm * DOUBLE;
+            case CPU -> nm * Float.BYTES;
+            default -> 0;
+        };
+        return need(sets * nm * out.byteSize() + work, 0, arrayLimited(device, nm),
                 "the Sinkhorn gradient of " + sets + (sets == 1 ? " cost" : " costs") + " of " + n + "×" + m);
+    }
+
+    /** The reference and CPU backends keep one set's n×m matrix in one Java array. */
+    private static long arrayLimited(Device device, double elements) {
+        return device == Device.REFERENCE || device == Device.CPU ? (long) Math.min(elements, Long.MAX_VALUE) : 0;
     }
 
     private static Need need(double heap, double offHeap, long largestArray, String what) {
@@ -132,6 +164,20 @@ public final class MemoryEstimate {
                     + bytes(bytes)) + " but only " + bytes(free) + " of the Java heap is free (limit -Xmx "
                     + bytes(rt.maxMemory()) + ")");
         }
+    }
+
+    /**
+     * The error for an {@link OutOfMemoryError} that escaped a call despite the estimate (other threads
+     * took the heap meanwhile, or a backend needed more than estimated): the same figures, as bad input.
+     */
+    static IllegalArgumentException ranOut(Need need, String where, OutOfMemoryError e) {
+        Runtime rt = Runtime.getRuntime();
+        IllegalArgumentException out = new IllegalArgumentException(where + ": ran out of memory (" + e.getMessage()
+                + ") computing " + need.what() + ", estimated at " + bytes(need.heap() + need.offHeap())
+                + "; the Java heap's limit is " + bytes(rt.maxMemory()) + " (-Xmx), of which other work held "
+                + bytes(rt.maxMemory() - freeHeap()) + " afterwards");
+        out.initCause(e);
+        return out;
     }
 
     /** A need of {@code bytes} on the heap alone, as {@link #checkHeap}. */

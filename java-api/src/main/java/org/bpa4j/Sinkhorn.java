@@ -66,11 +66,16 @@ public final class Sinkhorn {
             checkMass(a, b, cost.sets());
         }
         DType out = precision != null ? precision : cost.dtype();
-        MemoryEstimate.check(MemoryEstimate.sinkhorn(cost.sets(), cost.rows(), cost.cols(), iterations, out),
-                "Sinkhorn.solve");
         Backend backend = Backends.resolve(device);
+        MemoryEstimate.Need need = MemoryEstimate.sinkhorn(backend.device(), cost.sets(), cost.rows(), cost.cols(),
+                iterations, out);
+        MemoryEstimate.check(need, "Sinkhorn.solve");
         SinkhornOptions options = new SinkhornOptions(reg, iterations, tolerance, checkEvery, out);
-        return new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend.device());
+        try {
+            return new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend.device());
+        } catch (OutOfMemoryError e) {
+            throw MemoryEstimate.ranOut(need, "Sinkhorn.solve", e);
+        }
     }
 
     private static void checkMarginal(Tensor m, Tensor cost, int length, String name) {

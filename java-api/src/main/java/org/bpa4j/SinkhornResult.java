@@ -74,8 +74,13 @@ public final class SinkhornResult {
     public Tensor backward(Tensor gradLogPlan) {
         InputChecks.sameShape(gradLogPlan, shape, "SinkhornResult.backward: gradient");
         int sets = shape.length == 3 ? shape[0] : 1;
-        MemoryEstimate.check(MemoryEstimate.sinkhornBackward(sets, shape[shape.length - 2], shape[shape.length - 1],
-                pass.logPlan().dtype()), "SinkhornResult.backward");
-        return pass.backward(gradLogPlan);
+        MemoryEstimate.Need need = MemoryEstimate.sinkhornBackward(device, sets, shape[shape.length - 2],
+                shape[shape.length - 1], pass.logPlan().dtype());
+        MemoryEstimate.check(need, "SinkhornResult.backward");
+        try {
+            return pass.backward(gradLogPlan);
+        } catch (OutOfMemoryError e) {
+            throw MemoryEstimate.ranOut(need, "SinkhornResult.backward", e);
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Locale;
 import org.bpa4j.DType;
 import org.bpa4j.MemoryEstimate;
 import org.bpa4j.Tensor;
@@ -47,8 +48,8 @@ public final class Npy {
             Layout layout = Layout.of(pre, readFully(channel, pre.headerStart(), pre.headerLength(), source),
                     fileSize, source);
             // the raw bytes and their copy in native order
-            MemoryEstimate.checkHeap(2 * layout.dataBytes(), source + ": reading " + layout.describe()
-                    + " needs about " + 2 * layout.dataBytes() + " bytes");
+            MemoryEstimate.checkHeap(2 * layout.dataBytes(), String.format(Locale.ROOT,
+                    "%s: reading %s needs about %,d bytes", source, layout.describe(), 2 * layout.dataBytes()));
             byte[] raw = readFully(channel, layout.dataStart(), (int) layout.dataBytes(), source);
             return decode(layout, ByteBuffer.wrap(raw), source);
         } catch (NoSuchFileException e) {

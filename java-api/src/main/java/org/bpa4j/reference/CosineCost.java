@@ -19,12 +19,27 @@ final class CosineCost {
             for (int k = 0; k < d; k++) {
                 sq += x[i * d + k] * x[i * d + k];
             }
-            norms[i] = Math.sqrt(sq);
+            norms[i] = Double.isInfinite(sq) ? scaledNorm(x, i * d, d) : Math.sqrt(sq);
             double denom = Math.max(norms[i], NORM_FLOOR);
             for (int k = 0; k < d; k++) {
                 unit[i * d + k] = x[i * d + k] / denom;
             }
         }
+    }
+
+    /** ‖x‖ for a row whose squares overflow (|x| beyond ~1e154): summed at a power-of-two scale. */
+    private static double scaledNorm(double[] x, int offset, int d) {
+        double largest = 0;
+        for (int k = 0; k < d; k++) {
+            largest = Math.max(largest, Math.abs(x[offset + k]));
+        }
+        double scale = Math.scalb(1.0, -Math.getExponent(largest));
+        double sq = 0;
+        for (int k = 0; k < d; k++) {
+            double v = x[offset + k] * scale;
+            sq += v * v;
+        }
+        return Math.sqrt(sq) / scale;
     }
 
     double[] cost() {

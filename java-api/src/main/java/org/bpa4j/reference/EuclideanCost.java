@@ -5,16 +5,29 @@ package org.bpa4j.reference;
  * goes evenly to every entry attaining it (PyTorch's rule for a full max).
  */
 final class EuclideanCost {
+    /**
+     * Beyond these magnitudes a squared difference overflows to infinity (C = ∞/∞ = NaN) or underflows to
+     * 0 (every distance 0): the set is then scaled by a power of two first, which C does not see.
+     */
+    private static final double LARGE = 0x1p500;
+    private static final double SMALL = 0x1p-500;
+
     private final int n;
     private final int d;
+    /** X, times {@link #scale}. */
     private final double[] x;
+    /** D and its max, times {@link #scale}. */
     private final double[] dist;
     private final double max;
+    /** 1, or the power of two that brings an extreme set's largest |x| near 1 (exact: no rounding). */
+    private final double scale;
 
     EuclideanCost(double[] x, int n, int d) {
         this.n = n;
         this.d = d;
-        this.x = x;
+        this.scale = scaleFor(x);
+        this.x = scale == 1 ? x : scaled(x, scale);
+        x = this.x;
         this.dist = new double[n * n];
         double mx = 0;
         for (int i = 0; i < n; i++) {
@@ -29,6 +42,25 @@ final class EuclideanCost {
             }
         }
         this.max = mx;
+    }
+
+    private static double scaleFor(double[] x) {
+        double largest = 0;
+        for (double v : x) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        if (largest == 0 || (largest < LARGE && largest > SMALL)) {
+            return 1;
+        }
+        return Math.scalb(1.0, -Math.getExponent(largest));
+    }
+
+    private static double[] scaled(double[] x, double scale) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i] * scale;
+        }
+        return out;
     }
 
     double[] cost() {
@@ -72,6 +104,12 @@ final class EuclideanCost {
                 for (int k = 0; k < d; k++) {
                     gx[i * d + k] += s * (x[i * d + k] - x[j * d + k]);
                 }
+            }
+        }
+        // C(X) = C(scale·X): ∂C/∂X = scale · ∂C/∂(scale·X)
+        if (scale != 1) {
+            for (int k = 0; k < gx.length; k++) {
+                gx[k] *= scale;
             }
         }
         return gx;

@@ -130,10 +130,11 @@ final class LogSinkhorn {
             double[] vt = v[t];
             double[] vPrev = v[t - 1];
             // column step v_j = β_j − LSE_i(u_i + logK_ij): ∂v_j/∂(u_i + logK_ij) = −Pᶜ_ij / b_j
+            double[] columnShift = columnShifts(ut, vt);
             for (int i = 0; i < n; i++) {
                 double acc = 0;
                 for (int j = 0; j < m; j++) {
-                    double w = gv[j] * Math.exp(ut[i] + logK[i * m + j] + vt[j] - beta(j));
+                    double w = gv[j] * Math.exp(ut[i] + logK[i * m + j] + columnShift[j]);
                     acc += w;
                     gradLogK[i * m + j] -= w;
                 }
@@ -141,9 +142,10 @@ final class LogSinkhorn {
             }
             // row step u_i = α_i − LSE_j(logK_ij + v_j): ∂u_i/∂(logK_ij + v_j) = −Pʳ_ij / a_i
             double[] gvPrev = new double[m];
+            double[] rowShift = rowShifts(ut, vPrev);
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < m; j++) {
-                    double w = gu[i] * Math.exp(ut[i] + logK[i * m + j] + vPrev[j] - alpha(i));
+                    double w = gu[i] * Math.exp(rowShift[i] + logK[i * m + j] + vPrev[j]);
                     gvPrev[j] -= w;
                     gradLogK[i * m + j] -= w;
                 }
@@ -152,5 +154,51 @@ final class LogSinkhorn {
             gu = new double[n];
         }
         return gradLogK;
+    }
+
+    /**
+     * u_i − α_i = −LSE_j(logK_ij + v_j). Taken as that difference where α_i is finite; where a_i = 0 (α_i =
+     * −∞, so u_i = −∞ too) the difference is NaN, and the LSE is computed instead: the row's softmax weights
+     * are still defined, and they are what the gradient needs.
+     */
+    private double[] rowShifts(double[] u, double[] v) {
+        double[] shift = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (alpha(i) != Double.NEGATIVE_INFINITY) {
+                shift[i] = u[i] - alpha(i);
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < m; j++) {
+                max = Math.max(max, logK[i * m + j] + v[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < m; j++) {
+                sum += Math.exp(logK[i * m + j] + v[j] - max);
+            }
+            shift[i] = -(max + Math.log(sum));
+        }
+        return shift;
+    }
+
+    /** v_j − β_j = −LSE_i(u_i + logK_ij), computed as such where b_j = 0 (see {@link #rowShifts}). */
+    private double[] columnShifts(double[] u, double[] v) {
+        double[] shift = new double[m];
+        for (int j = 0; j < m; j++) {
+            if (beta(j) != Double.NEGATIVE_INFINITY) {
+                shift[j] = v[j] - beta(j);
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, u[i] + logK[i * m + j]);
+            }
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += Math.exp(u[i] + logK[i * m + j] - max);
+            }
+            shift[j] = -(max + Math.log(sum));
+        }
+        return shift;
     }
 }
