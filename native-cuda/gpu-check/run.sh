@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# The GPU check: run from the repository root on a GPU machine (NVIDIA driver, CUDA 13 libraries, Python
+# with PyTorch; no JDK or network needed) after native-cuda/gpu-check/prepare.sh has made the bundle:
+#
+#   OUT=/some/folder bash native-cuda/gpu-check/run.sh
+#
+# Cheapest checks first, each step under its own timeout and the whole under ~7.5 minutes; a failing step
+# is recorded and the next one runs. Writes into $OUT (7 files):
+#   summary.txt        one line per step (OK / FAILED rc / TIMEOUT), the benchmark table and ratios
+#   1-environment.log  nvidia-smi, libraries found, the bundled Java, bpa4j info
+#   2-first-golden.log one golden BPA case on the GPU (the earliest sign that kernels load and agree)
+#   3-cuda-tests.log   every CUDA test (JUnit console, tree with reasons)
+#   4-bench-bpa4j.log  bpa4j's CUDA timings: end to end and device-only, n=4096 and 1000 episodes of 80x640
+#   5-bench-torch.log  the same math in plain PyTorch on the same GPU
+#   6-bench-cli.log    `bpa4j bench --backend cuda` and `--backend cpu`
+set -u
+
+ROOT=$(pwd)
+BUNDLE="$ROOT/native-cuda/gpu-check/bundle"
+OUT=${OUT:?set OUT to the folder that receives the summary and logs}
+mkdir -p "$OUT"
+SUMMARY="$OUT/summary.txt"
+START=$(date +%s)
+DEADLINE=$((START + 450))  # 7.5 minutes: steps are cut to fit what is left
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bpa4j-gpu-check.XXXXXX")
+: > "$SUMMARY"
+
+note() { printf '%s\n' "$*" | tee -a "$SUMMARY"; }
+
+# step NAME TIMEOUT_S LOG COMMAND...: runs with the smaller of its timeout and the time left, appending
+# stdout and stderr to LOG; records the outcome in the summary. Never stops the script.
+step() {
+    local name=$1 limit=$2 log=$3
+    shift 3
+    local now left rc t0
+    now=$(date +%s)
+    left=$((DEADLINE - now))
+    if [ "$left" -lt 15 ]; then
+        note "SKIPPED  $name (no time left)"
+        return 0
+    fi
+    [ "$limit" -gt "$left" ] && limit=$left
+    printf '\n===== %s (timeout %ss) =====\n$ %s\n' "$name" "$limit" "$*" >> "$log"
+    t0=$(date +%s)
+    timeout --kill-after=10 "$limit" "$@" >> "$log" 2>&1
+    rc=$?
+    local took=$(( $(date +%s) - t0 ))
+    if [ $rc -eq 0 ]; then
+        note "OK       $name (${took}s)"
+    elif [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+        note "TIMEOUT  $name after ${took}s"
+    else
+        note "FAILED   $name: exit $rc after ${took}s (see $(basename "$log"))"
+    fi
+    return 0
+}
+
+note "bpa4j GPU check, $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname)"
+[ -f "$BUNDLE/MANIFEST.txt" ] && note "bundle: $(head -1 "$BUNDLE/MANIFEST.txt")"
+if [ ! -x "$BUNDLE/runtime/bin/java" ]; then
+    note "FAILED   no bundle at $BUNDLE: run native-cuda/gpu-check/prepare.sh on a build machine and carry the folder"
+    exit 1
+fi
+
+# --- the CUDA libraries on the library path before any JVM starts
+ENVLOG="$OUT/1-environment.log"
+LIBDIRS="/usr/local/cuda/lib64:/usr/local/cuda-13.0/lib64:/usr/local/cuda/targets/x86_64-linux/lib"
+for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13; do
+    dir=$( (ldconfig -p 2>/dev/null | awk -v l="$lib" '$1 == l {print $NF; exit}' | xargs -r dirname) )
+    if [ -z "$dir" ]; then
+        dir=$(timeout 30 find /usr/local /usr/lib /usr/lib64 /opt "$HOME" -name "$lib" -print -quit 2>/dev/null | xargs -r dirname)
+    fi
+    if [ -z "$dir" ]; then  # PyTorch's wheels carry the CUDA libraries in site-packages/nvidia/*/lib
+        dir=$(timeout 30 python3 -c "import site,glob,os,sys; [print(os.path.dirname(p)) or sys.exit() for s in site.getsitepackages() for p in glob.glob(os.path.join(s,'nvidia','**','$lib'),recursive=True)]" 2>/dev/null | head -1)
+    fi
+    [ -n "$dir" ] && LIBDIRS="$LIBDIRS:$dir"
+    echo "$lib: ${dir:-NOT FOUND}" >> "$ENVLOG"
+done
+export LD_LIBRARY_PATH="$LIBDIRS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH" >> "$ENVLOG"
+
+JAVA="$BUNDLE/runtime/bin/java"
+# every JAR spelt out: the JUnit console does not expand a "lib/*" wildcard as the java launcher does
+CP=$(printf '%s:' "$BUNDLE"/lib/*.jar)"$BUNDLE/test-classes"
+JVM=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx20g
+     -Dorg.bytedeco.javacpp.cachedir="$WORK/javacpp-cache")
+CONSOLE=$(ls "$BUNDLE"/lib/junit-platform-console-standalone-*.jar)
+CLI_JAR=$(ls "$BUNDLE"/lib/bpa4j-cli-classes.jar 2>/dev/null)
+# the JUnit console launcher, as a command (timeout cannot run a shell function)
+JUNIT=("$JAVA" "${JVM[@]}" -jar "$CONSOLE" execute --class-path "$CP" --disable-banner --details=tree
+       --details-theme=ascii --disable-ansi-colors --fail-if-no-tests)
+
+# 1. environment and availability
+step "nvidia-smi" 30 "$ENVLOG" nvidia-smi
+step "GPU summary" 20 "$ENVLOG" nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.mem --format=csv
+step "bundled Java" 20 "$ENVLOG" "$JAVA" -version
+step "bpa4j backends (info)" 60 "$ENVLOG" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cuda.GpuInfo
+if [ -n "$CLI_JAR" ]; then
+    step "bpa4j info (CLI)" 60 "$ENVLOG" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cli.Main info
+fi
+
+# 2. one golden case first, then 3. every CUDA test
+step "first golden case" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" \
+    --select-method 'org.bpa4j.cuda.CudaGoldenTest#bpaOutputAndGradient(org.bpa4j.testing.GoldenCase)'
+step "CUDA tests" 180 "$OUT/3-cuda-tests.log" "${JUNIT[@]}" --select-package org.bpa4j.cuda
+
+# 4.-6. benchmarks
+BENCH="$OUT/4-bench-bpa4j.log"
+step "bpa4j cuda, n=1000/4096 d=128" 90 "$BENCH" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cuda.GpuBench \
+    --backend cuda --sizes 1000x128,4096x128 --iterations 10 --repeats 10
+step "bpa4j cuda, 1000 episodes 80x640" 90 "$BENCH" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cuda.GpuBench \
+    --backend cuda --sizes 80x640 --batch 1000 --iterations 10 --repeats 10
+TORCH="$OUT/5-bench-torch.log"
+step "torch cuda, n=1000/4096 d=128" 90 "$TORCH" python3 "$BUNDLE/torch_bpa_gpu.py" --device cuda \
+    --sizes 1000x128,4096x128 --iterations 10 --format tsv
+step "torch cuda, 1000 episodes 80x640" 60 "$TORCH" python3 "$BUNDLE/torch_bpa_gpu.py" --device cuda \
+    --sizes 80x640 --batch 1000 --iterations 10 --format tsv
+CLI="$OUT/6-bench-cli.log"
+if [ -n "$CLI_JAR" ]; then
+    step "bpa4j bench --backend cuda" 60 "$CLI" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cli.Main bench \
+        --backend cuda --sizes 1000x128,4096x128 --iterations 10 --format tsv
+    step "bpa4j bench --backend cuda --batch 1000" 60 "$CLI" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cli.Main bench \
+        --backend cuda --sizes 80x640 --batch 1000 --iterations 10 --format tsv
+    step "bpa4j bench --backend cpu" 60 "$CLI" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cli.Main bench \
+        --backend cpu --sizes 1000x128,4096x128 --iterations 10 --format tsv
+else
+    note "SKIPPED  bpa4j bench (the bundle has no CLI JAR)"
+fi
+
+# --- the table and the ratios the targets are stated in
+{
+    echo
+    echo "== timings (ms; bpa4j forward_ms/forward_backward_ms are end to end from host memory, device_forward_ms"
+    echo "   is the GPU work alone; torch keeps its tensors on the GPU) =="
+    grep -h -E '^(cuda|cpu|reference|torch-cuda|torch-cpu)[[:space:]]' "$BENCH" "$TORCH" "$CLI" 2>/dev/null
+    echo
+    echo "== ratios =="
+    awk -F'\t' '
+        FILENAME ~ /4-bench-bpa4j/ && $1 == "cuda" { key = $2 "x" $3 "x" $4; fwd[key] = $5; fb[key] = $6; dev[key] = $7; gbps[key] = $8 }
+        FILENAME ~ /5-bench-torch/ && $1 == "torch-cuda" { key = $2 "x" $3 "x" $4; tf[key] = $5; tfb[key] = $6 }
+        END {
+            for (k in fwd) {
+                if (k in tf) {
+                    printf "%s: forward  torch/bpa4j = %.1fx end-to-end, %.1fx device-only\n", k, tf[k] / fwd[k], tf[k] / dev[k]
+                    printf "%s: fwd+bwd  torch/bpa4j = %.1fx end-to-end\n", k, tfb[k] / fb[k]
+                }
+                printf "%s: streaming the n*n floats once per iteration in the device-only forward time = %s GB/s\n", k, gbps[k]
+            }
+        }' "$BENCH" "$TORCH" 2>/dev/null
+    echo
+    echo "finished in $(( $(date +%s) - START ))s"
+} >> "$SUMMARY"
+cat "$SUMMARY"
+rm -rf "$WORK"
+exit 0
