@@ -51,7 +51,7 @@ final class CosineKernel implements CostKernel {
     }
 
     @Override
-    public float[] backward(float[] g, float[] logK, boolean maskDiagonal, ThreadTeam team) {
+    public float[] backward(float[] g, BpaPlan plan, boolean maskDiagonal, ThreadTeam team) {
         TransposeSum.cosine(g, n, maskDiagonal, team);
         int dp = MatrixFeatureProduct.paddedWidth(d);
         float[] xp = new float[n * dp];

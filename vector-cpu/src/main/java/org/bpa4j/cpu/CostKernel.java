@@ -6,8 +6,8 @@ interface CostKernel {
     void fillLogK(float[] logK, ThreadTeam team);
 
     /**
-     * ∂L/∂X (n×d) from ∂L/∂logK, which is overwritten. logK is the buffer {@link #fillLogK} filled (with
-     * the diagonal masked when {@code maskDiagonal}); a masked diagonal passes no gradient.
+     * ∂L/∂X (n×d) from ∂L/∂logK, which is overwritten. The plan gives logK back where the cost needs it;
+     * a masked diagonal passes no gradient.
      */
-    float[] backward(float[] gradLogK, float[] logK, boolean maskDiagonal, ThreadTeam team);
+    float[] backward(float[] gradLogK, BpaPlan plan, boolean maskDiagonal, ThreadTeam team);
 }

@@ -96,14 +96,14 @@ final class EuclideanKernel implements CostKernel {
     }
 
     @Override
-    public float[] backward(float[] g, float[] logK, boolean maskDiagonal, ThreadTeam team) {
+    public float[] backward(float[] g, BpaPlan plan, boolean maskDiagonal, ThreadTeam team) {
         if (max == 0f) {
             // every point the same: the cost is 0 and passes nothing back
             return new float[n * d];
         }
         double mx = max;
         float scale = (float) (1.0 / (reg * reg * mx * mx));
-        double gLogKTimesLogK = TransposeSum.euclidean(g, logK, n, scale, team);
+        double gLogKTimesLogK = TransposeSum.euclidean(g, plan, n, scale, team);
         double gMax = -gLogKTimesLogK / mx;
         float share = (float) (gMax / ties.length / mx);
         for (long t : ties) {

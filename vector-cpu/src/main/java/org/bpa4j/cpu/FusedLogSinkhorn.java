@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * per-chunk partials, added up in chunk order. A row or column whose sum is so small that float lanes may
  * have underflowed is recomputed exactly with its own max (first iteration rows always are).
  */
-final class FusedLogSinkhorn {
+final class FusedLogSinkhorn implements BpaPlan {
     /** Row sums below this are recomputed with the row's own max. */
     static final double ROW_TINY = Math.exp(-20);
     static final double ROW_HUGE = 1e30;
@@ -325,8 +325,60 @@ final class FusedLogSinkhorn {
         return finalV;
     }
 
+    private float[] finalU;
+
+    private synchronized float[] finalUFloat() {
+        if (finalU == null) {
+            finalU = toFloats(u.get(iterations));
+        }
+        return finalU;
+    }
+
+    @Override
+    public void planRow(int i, float[] dst) {
+        float[] vf = finalVFloat();
+        FloatVector ui = FloatVector.broadcast(F, finalUFloat()[i]);
+        int base = i * m;
+        int j = 0;
+        for (int bound = F.loopBound(m); j < bound; j += L) {
+            VectorExp.exp(FloatVector.fromArray(F, logK, base + j).add(FloatVector.fromArray(F, vf, j)).add(ui))
+                    .intoArray(dst, j);
+        }
+        if (j < m) {
+            VectorMask<Float> mk = F.indexInRange(j, m);
+            VectorExp.exp(FloatVector.fromArray(F, logK, base + j, mk).add(FloatVector.fromArray(F, vf, j, mk)).add(ui))
+                    .intoArray(dst, j, mk);
+        }
+    }
+
+    /** exp of the largest logP (exp is monotone; fl(a + u) is monotone in a). */
+    @Override
+    public float maxPlan() {
+        float[] uf = finalUFloat();
+        float[] vf = finalVFloat();
+        float[] chunkMax = new float[chunks.count];
+        team.forEach(chunks.count, c -> {
+            float mx = Float.NEGATIVE_INFINITY;
+            for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
+                mx = Math.max(mx, RowKernels.maxOfSum(logK, i * m, vf, m) + uf[i]);
+            }
+            chunkMax[c] = mx;
+        });
+        float mx = Float.NEGATIVE_INFINITY;
+        for (float x : chunkMax) {
+            mx = Math.max(mx, x);
+        }
+        return VectorExp.exp(mx);
+    }
+
+    @Override
+    public float logK(int index) {
+        return logK[index];
+    }
+
     /** Row sums (index 0) and column sums (index 1) of an n×m matrix, reproducibly. */
-    double[][] rowAndColumnSums(float[] a) {
+    @Override
+    public double[][] rowAndColumnSums(float[] a) {
         double[] rows = new double[n];
         Workspace ws = new Workspace(chunks.count, m);
         team.forEach(chunks.count, c -> {
@@ -343,7 +395,8 @@ final class FusedLogSinkhorn {
      * Reverse mode through the iterations (SPEC §3). On entry {@code g} holds A = ∂L/∂logP and gu, gv its
      * row and column sums; on exit g holds ∂L/∂logK. Pᶜ and Pʳ of every iteration are recomputed from logK.
      */
-    void backward(float[] g, double[] gu, double[] gv) {
+    @Override
+    public void backward(float[] g, double[] gu, double[] gv) {
         double[] gvCurrent = gv.clone();
         Workspace ws = new Workspace(chunks.count, m);
         for (int t = iterations; t >= 1; t--) {
@@ -361,7 +414,8 @@ final class FusedLogSinkhorn {
                 vtb[j] = b == Double.NEGATIVE_INFINITY ? Float.NEGATIVE_INFINITY : (float) (vt[j] - b);
                 vpf[j] = (float) vp[j];
             }
-            team.forEach(chunks.count, c -> backwardChunk(ws, c, g, ut, guStart, gvf, vtb, vpf));
+            float[] ratio = ratios(vt, vp);
+            team.forEach(chunks.count, c -> backwardChunk(ws, c, g, ut, guStart, gvf, vtb, vpf, ratio));
             double[] sums = combineColumns(ws);
             for (int j = 0; j < m; j++) {
                 sums[j] = -sums[j];
@@ -370,8 +424,37 @@ final class FusedLogSinkhorn {
         }
     }
 
+    /**
+     * Pʳ_ij / a_i = (Pᶜ_ij / b_j) · r_j / a_i with r_j = exp(v_j(t−1) − v_j(t) + β_j): the backward pass
+     * needs one exp per element instead of two. Since Pᶜ_ij / b_j ≤ 1, the product is as accurate as a
+     * direct exp while r_j ≤ e^20 and a_i ≥ e^−40; otherwise (early iterations at a tiny ε) null, and
+     * the iteration takes the second exp.
+     */
+    private float[] ratios(double[] vt, double[] vp) {
+        if (alpha != null) {
+            for (double a : alpha) {
+                if (a != Double.NEGATIVE_INFINITY && a < -40) {
+                    return null;
+                }
+            }
+        }
+        float[] r = new float[m];
+        for (int j = 0; j < m; j++) {
+            double b = beta(j);
+            if (b == Double.NEGATIVE_INFINITY) {
+                continue;
+            }
+            double logR = vp[j] - vt[j] + b;
+            if (!(logR <= 20)) {
+                return null;
+            }
+            r[j] = (float) StrictMath.exp(logR);
+        }
+        return r;
+    }
+
     private void backwardChunk(Workspace ws, int c, float[] g, double[] ut, double[] guStart, float[] gvf, float[] vtb,
-            float[] vpf) {
+            float[] vpf, float[] ratio) {
         float[] buf = ws.rowBuffer[c];
         float[] part = ws.columnPart[c];
         float[] ln = ws.lanes[c];
@@ -382,38 +465,20 @@ final class FusedLogSinkhorn {
                 continue;
             }
             int base = i * m;
-            FloatVector uti = FloatVector.broadcast(F, (float) ut[i]);
-            // column step: w1 = gv_j Pᶜ_ij / b_j, collected into gu_i, and kept for g
-            FloatVector acc = FloatVector.zero(F);
-            double colStep = 0;
-            int blocks = 0;
-            for (int j = 0; j < m; j += L) {
-                VectorMask<Float> mk = F.indexInRange(j, m);
-                FloatVector x = FloatVector.fromArray(F, logK, base + j, mk).add(FloatVector.fromArray(F, vtb, j, mk))
-                        .add(uti);
-                FloatVector w = VectorExp.exp(x).mul(FloatVector.fromArray(F, gvf, j, mk));
-                w.intoArray(buf, j, mk);
-                acc = acc.add(w, mk);
-                if (++blocks == 64) {
-                    colStep += RowKernels.sumLanes(acc, ln);
-                    acc = FloatVector.zero(F);
-                    blocks = 0;
-                }
+            if (ratio != null) {
+                // E_ij = Pᶜ_ij / b_j into buf; the column step's w1 = gv_j E_ij collected into gu_i
+                double colStep = RowKernels.expOfSumWithWeightedSum(logK, base, vtb, (float) ut[i], gvf, buf, m, ln);
+                double gui = (guStart == null ? 0 : guStart[i]) - colStep;
+                // the row step's w2 = gu_i E_ij r_j / a_i; g −= w1 + w2
+                RowKernels.rowStepGradientFromRatio(g, base, buf, gvf, ratio, (float) (gui * StrictMath.exp(-a)),
+                        part, m);
+                continue;
             }
-            colStep += RowKernels.sumLanes(acc, ln);
+            // column step: w1 = gv_j Pᶜ_ij / b_j, collected into gu_i and kept in buf for g
+            double colStep = RowKernels.weightedExpOfSum(logK, base, vtb, (float) ut[i], gvf, buf, m, ln);
             double gui = (guStart == null ? 0 : guStart[i]) - colStep;
             // row step: w2 = gu_i Pʳ_ij / a_i, collected into the columns' partials; g −= w1 + w2
-            FloatVector gu = FloatVector.broadcast(F, (float) gui);
-            FloatVector ua = FloatVector.broadcast(F, (float) (ut[i] - a));
-            for (int j = 0; j < m; j += L) {
-                VectorMask<Float> mk = F.indexInRange(j, m);
-                FloatVector x = FloatVector.fromArray(F, logK, base + j, mk).add(FloatVector.fromArray(F, vpf, j, mk))
-                        .add(ua);
-                FloatVector w = VectorExp.exp(x).mul(gu);
-                FloatVector.fromArray(F, part, j, mk).add(w).intoArray(part, j, mk);
-                FloatVector.fromArray(F, g, base + j, mk).sub(w.add(FloatVector.fromArray(F, buf, j, mk)))
-                        .intoArray(g, base + j, mk);
-            }
+            RowKernels.rowStepGradient(logK, base, vpf, (float) (ut[i] - a), (float) gui, buf, part, g, m);
         }
     }
 }

@@ -37,7 +37,7 @@ final class TransposeSum {
      * For the euclidean cost, where D_ij = logK_ij · (−ε·max): g_ij ← (g_ij + g_ji) · scale / logK_ij, 0 where
      * D_ij = 0 and on the diagonal. Returns Σ_{i≠j} g_ij · logK_ij of the g given, summed in a fixed order.
      */
-    static double euclidean(float[] g, float[] logK, int n, float scale, ThreadTeam team) {
+    static double euclidean(float[] g, BpaPlan logK, int n, float scale, ThreadTeam team) {
         int blocks = (n + BLOCK - 1) / BLOCK;
         double[] partial = new double[blocks];
         team.forEach(blocks, bi -> {
@@ -49,7 +49,7 @@ final class TransposeSum {
                 for (int i = i0; i < i1; i++) {
                     double row = 0;
                     for (int j = Math.max(j0, i + 1); j < j1; j++) {
-                        float lk = logK[i * n + j];
+                        float lk = logK.logK(i * n + j);
                         float s = g[i * n + j] + g[j * n + i];
                         row += (double) s * lk;
                         float out = lk == 0f ? 0f : s * scale / lk;

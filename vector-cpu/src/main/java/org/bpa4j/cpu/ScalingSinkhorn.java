@@ -1,0 +1,279 @@
+package org.bpa4j.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * BPA's Sinkhorn (unit marginals, fixed T, SPEC §1 rows first) with scaling vectors instead of logs: the
+ * buffer holding logK is turned, in place and once, into K = exp(logK − M) with M = max logK, and then
+ * u_i = −log Σ_j K_ij e^{v_j} − M and v_j = −log Σ_i K_ij e^{u_i + M}. Same duals as the log domain, but an
+ * iteration is a pair of matrix-vector products (one sweep, no exp), and the plan, the output and the
+ * backward pass need no exp either.
+ *
+ * <p>Only when it is safe in float32: the kernel's range max − min logK (the masked diagonal aside, which
+ * becomes an exact 0) is at most {@value #MAX_RANGE}, so every K_ij is a normal float; and every row and
+ * column sum must stay in [1e-30, 1e30]. Otherwise the buffer is turned back into logK and the caller
+ * uses {@link FusedLogSinkhorn}. For BPA's cosine cost this holds for every ε ≥ 0.05.
+ */
+final class ScalingSinkhorn implements BpaPlan {
+    static final float MAX_RANGE = 40f;
+    private static final double TINY = 1e-30;
+    private static final double HUGE = 1e30;
+    private static final VectorSpecies<Float> F = RowKernels.F;
+    private static final int L = RowKernels.L;
+
+    private final float[] k;
+    private final int n;
+    private final boolean maskDiagonal;
+    private final float maskedLogK;
+    private final float shift;
+    private final RowChunks chunks;
+    private final ThreadTeam team;
+    /** u.get(t), v.get(t) for t = 0..T as in the log domain: logP = u_i + logK_ij + v_j. */
+    private final List<double[]> u = new ArrayList<>();
+    private final List<double[]> v = new ArrayList<>();
+    private float[] finalA;
+    private float[] finalB;
+
+    private ScalingSinkhorn(float[] k, int n, boolean maskDiagonal, float maskedLogK, float shift, ThreadTeam team) {
+        this.k = k;
+        this.n = n;
+        this.maskDiagonal = maskDiagonal;
+        this.maskedLogK = maskedLogK;
+        this.shift = shift;
+        this.chunks = new RowChunks(n);
+        this.team = team;
+    }
+
+    /**
+     * Runs T iterations on the n×n logK (diagonal already masked when {@code maskDiagonal}) if that is safe;
+     * returns null, with logK as it was (up to rounding), when it is not.
+     */
+    static ScalingSinkhorn tryRun(float[] logK, int n, boolean maskDiagonal, float maskedLogK, int iterations,
+            ThreadTeam team) {
+        RowChunks chunks = new RowChunks(n);
+        float[][] range = new float[chunks.count][];
+        team.forEach(chunks.count, c -> range[c] = range(logK, n, maskDiagonal, chunks.start(c), chunks.end(c)));
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float[] r : range) {
+            lo = Math.min(lo, r[0]);
+            hi = Math.max(hi, r[1]);
+        }
+        if (!(hi - lo <= MAX_RANGE)) {
+            return null;
+        }
+        ScalingSinkhorn s = new ScalingSinkhorn(logK, n, maskDiagonal, maskedLogK, hi, team);
+        s.toKernel();
+        if (!s.run(iterations)) {
+            s.toLogKernel();
+            return null;
+        }
+        return s;
+    }
+
+    /** {min, max} of rows [r0, r1) of logK, the diagonal left out when masked. */
+    private static float[] range(float[] logK, int n, boolean maskDiagonal, int r0, int r1) {
+        float[] range = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        for (int i = r0; i < r1; i++) {
+            if (maskDiagonal) {
+                RowKernels.minMax(logK, i * n, i, range);
+                RowKernels.minMax(logK, i * n + i + 1, n - i - 1, range);
+            } else {
+                RowKernels.minMax(logK, i * n, n, range);
+            }
+        }
+        return range;
+    }
+
+    private void toKernel() {
+        FloatVector m = FloatVector.broadcast(F, shift);
+        team.forEach(chunks.count, c -> {
+            int idx = chunks.start(c) * n;
+            int end = chunks.end(c) * n;
+            for (int bound = idx + F.loopBound(end - idx); idx < bound; idx += L) {
+                VectorExp.exp(FloatVector.fromArray(F, k, idx).sub(m)).intoArray(k, idx);
+            }
+            if (idx < end) {
+                VectorMask<Float> mk = F.indexInRange(idx, end);
+                VectorExp.exp(FloatVector.fromArray(F, k, idx, mk).sub(m)).intoArray(k, idx, mk);
+            }
+            if (maskDiagonal) {
+                for (int i = chunks.start(c); i < chunks.end(c); i++) {
+                    k[i * n + i] = 0f;
+                }
+            }
+        });
+    }
+
+    private void toLogKernel() {
+        FloatVector m = FloatVector.broadcast(F, shift);
+        team.forEach(chunks.count, c -> {
+            int idx = chunks.start(c) * n;
+            int end = chunks.end(c) * n;
+            for (int bound = idx + F.loopBound(end - idx); idx < bound; idx += L) {
+                VectorLog.log(FloatVector.fromArray(F, k, idx)).add(m).intoArray(k, idx);
+            }
+            if (idx < end) {
+                VectorMask<Float> mk = F.indexInRange(idx, end);
+                VectorLog.log(FloatVector.fromArray(F, k, idx, mk)).add(m).intoArray(k, idx, mk);
+            }
+            if (maskDiagonal) {
+                for (int i = chunks.start(c); i < chunks.end(c); i++) {
+                    k[i * n + i] = maskedLogK;
+                }
+            }
+        });
+    }
+
+    @Override
+    public float logK(int index) {
+        if (maskDiagonal && index / n == index % n) {
+            return maskedLogK;
+        }
+        return VectorLog.log(k[index]) + shift;
+    }
+
+    private boolean run(int iterations) {
+        u.add(null);
+        v.add(new double[n]);
+        float[] b = new float[n];
+        java.util.Arrays.fill(b, 1f);
+        float[][] parts = new float[chunks.count][n];
+        boolean[] failed = new boolean[chunks.count];
+        for (int t = 1; t <= iterations; t++) {
+            double[] ut = new double[n];
+            float[] bPrev = b;
+            team.forEach(chunks.count, c -> {
+                float[] part = parts[c];
+                java.util.Arrays.fill(part, 0f);
+                float[] lanes = new float[L];
+                for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
+                    double s = RowKernels.dot(k, i * n, bPrev, n, lanes);
+                    if (!(s >= TINY && s <= HUGE)) {
+                        failed[c] = true;
+                        return;
+                    }
+                    ut[i] = -StrictMath.log(s) - shift;
+                    RowKernels.axpy((float) (1.0 / s), k, i * n, part, n);
+                }
+            });
+            for (boolean f : failed) {
+                if (f) {
+                    return false;
+                }
+            }
+            double[] colSum = ChunkedSums.combine(parts, n, team);
+            double[] vt = new double[n];
+            b = new float[n];
+            for (int j = 0; j < n; j++) {
+                double s = colSum[j];
+                if (!(s >= TINY && s <= HUGE)) {
+                    return false;
+                }
+                vt[j] = -StrictMath.log(s);
+                b[j] = (float) (1.0 / s);
+            }
+            u.add(ut);
+            v.add(vt);
+        }
+        return true;
+    }
+
+    private int iterations() {
+        return u.size() - 1;
+    }
+
+    /** e^{u_i + M}: the row scaling that multiplies K. */
+    private static float[] rowScaling(double[] ut, float shift) {
+        float[] a = new float[ut.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) StrictMath.exp(ut[i] + shift);
+        }
+        return a;
+    }
+
+    private static float[] exp(double[] x) {
+        float[] out = new float[x.length];
+        for (int j = 0; j < x.length; j++) {
+            out[j] = (float) StrictMath.exp(x[j]);
+        }
+        return out;
+    }
+
+    private synchronized void finalScalings() {
+        if (finalA == null) {
+            finalB = exp(v.get(iterations()));
+            finalA = rowScaling(u.get(iterations()), shift);
+        }
+    }
+
+    @Override
+    public void planRow(int i, float[] dst) {
+        finalScalings();
+        RowKernels.productRow(k, i * n, finalB, finalA[i], dst, n);
+    }
+
+    @Override
+    public float maxPlan() {
+        finalScalings();
+        float[] chunkMax = new float[chunks.count];
+        team.forEach(chunks.count, c -> {
+            float[] row = new float[n];
+            float mx = Float.NEGATIVE_INFINITY;
+            for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
+                mx = Math.max(mx, RowKernels.productRow(k, i * n, finalB, finalA[i], row, n));
+            }
+            chunkMax[c] = mx;
+        });
+        float mx = Float.NEGATIVE_INFINITY;
+        for (float x : chunkMax) {
+            mx = Math.max(mx, x);
+        }
+        return mx;
+    }
+
+    @Override
+    public double[][] rowAndColumnSums(float[] a) {
+        return ChunkedSums.rowAndColumnSums(a, n, n, chunks, team);
+    }
+
+    /**
+     * SPEC §3 with Pᶜ_ij = A_i K_ij B_j and Pʳ_ij = A_i K_ij B'_j (A = e^{u+M}, B = e^{v}, B' = e^{v of the
+     * previous iteration}): the column step's Σ_j gv_j Pᶜ_ij is A_i Σ_j K_ij (gv_j B_j), one fma an element.
+     */
+    @Override
+    public void backward(float[] g, double[] gu, double[] gv) {
+        int iterations = iterations();
+        double[] gvCurrent = gv.clone();
+        float[][] parts = new float[chunks.count][n];
+        for (int t = iterations; t >= 1; t--) {
+            float[] a = rowScaling(u.get(t), shift);
+            double[] vt = v.get(t);
+            float[] w = new float[n];
+            for (int j = 0; j < n; j++) {
+                w[j] = (float) (StrictMath.exp(vt[j]) * gvCurrent[j]);
+            }
+            float[] bPrev = exp(v.get(t - 1));
+            double[] guStart = t == iterations ? gu : null;
+            team.forEach(chunks.count, c -> {
+                float[] part = parts[c];
+                java.util.Arrays.fill(part, 0f);
+                float[] lanes = new float[L];
+                for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
+                    double colStep = a[i] * RowKernels.dot(k, i * n, w, n, lanes);
+                    double gui = (guStart == null ? 0 : guStart[i]) - colStep;
+                    RowKernels.scalingRowStepGradient(k, i * n, w, a[i], bPrev, (float) (gui * a[i]), part, g, n);
+                }
+            });
+            double[] sums = ChunkedSums.combine(parts, n, team);
+            for (int j = 0; j < n; j++) {
+                sums[j] = -sums[j];
+            }
+            gvCurrent = sums;
+        }
+    }
+}
