@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Times BPA forward and forward+backward on random float32 inputs (seeded).",
-            "Each figure is the median of --runs timed runs after --warmup untimed ones."})
+            "Each figure is the median of --runs timed runs after untimed warm-up runs (--warmup, --warmup-seconds)."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,8 +55,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "Timed runs per figure, at least 5 [5].")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs before timing [2].")
+    @Option(names = "--warmup", defaultValue = "2",
+            description = "Untimed runs before timing, at least; more while under --warmup-seconds [2].")
     int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "1",
+            description = "Keep warming up (JIT) until this much time has passed [1].")
+    double warmupSeconds;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the random inputs [42].")
     long seed;
@@ -95,6 +100,9 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
         }
+        if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
+            throw new IllegalArgumentException("--warmup-seconds must be a finite number >= 0, got " + warmupSeconds);
+        }
         List<Size> parsed = sizes.stream().map(Size::parse).toList();
         List<Bpa> transforms = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -108,8 +116,8 @@ final class BenchCommand implements Callable<Integer> {
             out.println("backend\tn\td\tforward_ms\tforward_backward_ms");
         } else {
             out.printf(Locale.ROOT, "BPA on random float32 input: %s, reg %s, %d iterations, batch %d;"
-                    + " median of %d runs after %d warm-up runs.%n", metric.label(), reg, iterations, batch,
-                    runs, warmup);
+                    + " median of %d runs after at least %d warm-up runs and %s s.%n", metric.label(), reg,
+                    iterations, batch, runs, warmup, warmupSeconds);
             out.printf(Locale.ROOT, "%-10s %7s %6s %14s %22s%n", "backend", "n", "d", "forward ms",
                     "forward+backward ms");
         }
@@ -154,8 +162,9 @@ final class BenchCommand implements Callable<Integer> {
 
     /** Median milliseconds of forward and of forward+backward. */
     private double[] time(Bpa bpa, Tensor x, Tensor g) {
-        for (int i = 0; i < warmup; i++) {
-            bpa.forward(x).backward(g);
+        long start = System.nanoTime();
+        for (int i = 0; i < warmup || (System.nanoTime() - start) / 1e9 < warmupSeconds && i < MAX_WARMUP; i++) {
+            consume(bpa.forward(x).backward(g));
         }
         double[] forward = new double[runs];
         double[] both = new double[runs];
@@ -173,6 +182,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         return new double[] {median(forward), median(both)};
     }
+
+    /** Small sizes warm up in milliseconds; this bounds the count, not the time. */
+    private static final int MAX_WARMUP = 10_000;
 
     private static double sink;
 

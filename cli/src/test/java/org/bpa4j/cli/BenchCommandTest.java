@@ -11,7 +11,7 @@ class BenchCommandTest {
     @Test
     void tsvHasTheHeaderAndOneRowPerSizeAndBackend() {
         CliRun run = CliRun.of("bench", "--backend", "reference,auto", "--sizes", "12x3,20X5", "--warmup", "0",
-                "--format", "tsv").assertOk();
+                "--warmup-seconds", "0", "--format", "tsv").assertOk();
         List<String> lines = run.out().strip().lines().toList();
         assertEquals("backend\tn\td\tforward_ms\tforward_backward_ms", lines.get(0));
         assertEquals(5, lines.size(), run.out());
@@ -28,7 +28,8 @@ class BenchCommandTest {
 
     @Test
     void batchesAndTextFormat() {
-        CliRun run = CliRun.of("bench", "--backend", "reference", "--sizes", "8x2", "--batch", "3", "--warmup", "0")
+        CliRun run = CliRun.of("bench", "--backend", "reference", "--sizes", "8x2", "--batch", "3", "--warmup", "0",
+                "--warmup-seconds", "0.05")
                 .assertOk();
         assertTrue(run.out().contains("batch 3"), run.out());
         assertTrue(run.out().contains("forward+backward ms"), run.out());
@@ -41,6 +42,7 @@ class BenchCommandTest {
         CliRun.of("bench", "--sizes", "axb").assertRefused("axb");
         CliRun.of("bench", "--runs", "3").assertRefused("--runs");
         CliRun.of("bench", "--batch", "0").assertRefused("--batch");
+        CliRun.of("bench", "--warmup-seconds", "-2").assertRefused("--warmup-seconds");
         CliRun.of("bench", "--backend", "tpu").assertRefused("tpu");
         CliRun.of("bench", "--reg", "-1", "--sizes", "4x2").assertRefused("reg");
     }
