@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Issue 6, item 1, through the API: every bad input is an {@link IllegalArgumentException} whose message
  * names the problem and where — on every available backend, since validation happens before dispatch.
  */
-class BadInputTest {
+public class BadInputTest {
 
     /** A call that must be refused, and the words its message must contain (lower-case). */
     record Refusal(Executable call, String... words) {
@@ -48,14 +48,18 @@ class BadInputTest {
     }
 
     static List<Named<Refusal>> refusals() {
+        return refusals(AvailableDevices.all());
+    }
+
+    static List<Named<Refusal>> refusals(List<Device> devices) {
         List<Named<Refusal>> all = new ArrayList<>();
-        for (Device device : AvailableDevices.all()) {
-            all.addAll(refusals(device));
+        for (Device device : devices) {
+            all.addAll(refusalsOn(device));
         }
         return all;
     }
 
-    private static List<Named<Refusal>> refusals(Device device) {
+    private static List<Named<Refusal>> refusalsOn(Device device) {
         String on = " [" + device.label() + "]";
         Bpa bpa = Bpa.builder().device(device).build();
         Bpa bpa64 = Bpa.builder().device(device).precision(DType.FLOAT64).build();
@@ -152,7 +156,7 @@ class BadInputTest {
         assertNamed(e, r.words());
     }
 
-    static void assertNamed(Exception e, String... words) {
+    public static void assertNamed(Exception e, String... words) {
         String message = e.getMessage();
         assertTrue(message != null && !message.isBlank(), "no message: " + e);
         assertEquals(-1, message.indexOf('\n'), "one line: " + message);

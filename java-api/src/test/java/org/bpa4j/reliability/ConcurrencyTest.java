@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * same calls give one by one. A workspace seen by two threads, or a result that depends on what ran beside
  * it, shows up as a difference.
  */
-class ConcurrencyTest {
+public class ConcurrencyTest {
     private static final int THREADS = 8;
     private static final int CALLS = 200;
 
@@ -182,8 +182,8 @@ class ConcurrencyTest {
             for (int i = 0; i < expected[p].length; i++) {
                 long e = Double.doubleToLongBits(expected[p][i]);
                 long a = Double.doubleToLongBits(actual[p][i]);
-                assertTrue(e == a, what + ", part " + p + " index " + i + ": " + actual[p][i] + " where one by one gave "
-                        + expected[p][i]);
+                assertTrue(e == a, what + ", part " + p + " index " + i + ": " + actual[p][i]
+                        + " where one by one gave " + expected[p][i]);
             }
         }
     }

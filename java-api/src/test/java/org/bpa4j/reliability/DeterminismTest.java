@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * batch (split by sets), Sinkhorn stopping on a tolerance, and the BAM loss. The CUDA backend is held to
  * run-to-run equality on the same GPU only (docs/RELIABILITY.md says why).
  */
-class DeterminismTest {
+public class DeterminismTest {
 
     static List<Device> devices() {
         return AvailableDevices.all();

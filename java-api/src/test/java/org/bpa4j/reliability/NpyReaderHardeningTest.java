@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.bpa4j.Bpa;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
@@ -276,5 +277,16 @@ class NpyReaderHardeningTest {
     static long allocatedBytes() {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         return bean.getCurrentThreadAllocatedBytes();
+    }
+
+    /** A file whose values cannot fit the heap is refused before they are read (a JVM with 32 MiB of heap). */
+    @Test
+    void aLargeNpyFileIsRefusedBeforeItsDataIsRead(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("large.npy");
+        Npy.write(file, Tensor.zeros(DType.FLOAT64, 3_000_000));
+        String path = file.toString();
+        MemoryLimitTest.assertRefused(ForkedJvm.run(List.of("-Xmx32m"), MemoryProbe.class, "npy", "reference", path),
+                "large.npy", "shape (3000000,) of float64", "heap");
+        MemoryLimitTest.assertDone(ForkedJvm.run(List.of("-Xmx256m"), MemoryProbe.class, "npy", "reference", path));
     }
 }
