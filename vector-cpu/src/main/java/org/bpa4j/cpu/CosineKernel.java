@@ -50,6 +50,27 @@ final class CosineKernel implements CostKernel {
         }, team);
     }
 
+    /** logK = (s − 1)/ε ∈ [−2/ε, 0] (up to rounding): known to fit when 2/ε ≤ the scaling range. */
+    @Override
+    public boolean fillKernel(float[] k, ThreadTeam team) {
+        if (!(2.0 / reg <= ScalingSinkhorn.MAX_RANGE)) {
+            return false;
+        }
+        float inv = (float) (1.0 / reg);
+        SymmetricGram.compute(unit, n, d, k, (i, j0, src, so, len, out, oo) -> {
+            int j = 0;
+            for (int bound = F.loopBound(len); j < bound; j += L) {
+                VectorExp.exp(FloatVector.fromArray(F, src, so + j).sub(1f).mul(inv)).intoArray(out, oo + j);
+            }
+            if (j < len) {
+                VectorMask<Float> m = F.indexInRange(j, len);
+                VectorExp.exp(FloatVector.fromArray(F, src, so + j, m).sub(1f).mul(inv))
+                        .intoArray(out, oo + j, m);
+            }
+        }, team);
+        return true;
+    }
+
     @Override
     public float[] backward(float[] g, BpaPlan plan, boolean maskDiagonal, ThreadTeam team) {
         TransposeSum.cosine(g, n, maskDiagonal, team);

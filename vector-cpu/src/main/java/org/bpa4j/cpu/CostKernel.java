@@ -6,6 +6,13 @@ interface CostKernel {
     void fillLogK(float[] logK, ThreadTeam team);
 
     /**
+     * Fills the n×n K = exp(logK) instead (the diagonal unmasked) when every entry is known to lie in
+     * [e^−{@value ScalingSinkhorn#MAX_RANGE}, 1], so that the Sinkhorn can run on scaling vectors without a
+     * pass to find the range or to take the exp; returns false, writing nothing, when that is not known.
+     */
+    boolean fillKernel(float[] k, ThreadTeam team);
+
+    /**
      * ∂L/∂X (n×d) from ∂L/∂logK, which is overwritten. The plan gives logK back where the cost needs it;
      * a masked diagonal passes no gradient.
      */

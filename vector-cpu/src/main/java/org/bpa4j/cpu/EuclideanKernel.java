@@ -44,6 +44,20 @@ final class EuclideanKernel implements CostKernel {
 
     @Override
     public void fillLogK(float[] logK, ThreadTeam team) {
+        fill(logK, false, team);
+    }
+
+    /** logK = −D/(max D · ε) ∈ [−1/ε, 0]: known to fit when 1/ε ≤ the scaling range. */
+    @Override
+    public boolean fillKernel(float[] k, ThreadTeam team) {
+        if (!(1.0 / reg <= ScalingSinkhorn.MAX_RANGE)) {
+            return false;
+        }
+        fill(k, true, team);
+        return true;
+    }
+
+    private void fill(float[] logK, boolean exp, ThreadTeam team) {
         // ‖x_i‖² with the GEMM's own arithmetic: identical rows then give a distance of exactly 0
         float[] sq = SymmetricGram.diagonal(centred, n, d);
         SymmetricGram.compute(centred, n, d, logK, (i, j0, src, so, len, out, oo) -> {
@@ -79,13 +93,16 @@ final class EuclideanKernel implements CostKernel {
         float toLogK = mx > 0 ? (float) (-1.0 / (mx * reg)) : 0f;
         team.forEach(chunks.count, c -> {
             List<Long> here = new ArrayList<>();
-            for (int idx = chunks.start(c) * n, end = chunks.end(c) * n; idx < end; idx++) {
-                float dist = logK[idx];
-                if (dist == mx && mx > 0) {
-                    here.add((long) idx);
+            int start = chunks.start(c) * n;
+            int end = chunks.end(c) * n;
+            if (mx > 0) {
+                for (int idx = start; idx < end; idx++) {
+                    if (logK[idx] == mx) {
+                        here.add((long) idx);
+                    }
                 }
-                logK[idx] = dist * toLogK;
             }
+            RowKernels.scaleInPlace(logK, start, end - start, toLogK, exp);
             found[c] = here;
         });
         List<Long> all = new ArrayList<>();

@@ -315,4 +315,19 @@ final class RowKernels {
         range[0] = lo.reduceLanes(VectorOperators.MIN);
         range[1] = hi.reduceLanes(VectorOperators.MAX);
     }
+
+    /** a[ao+j] ← c·a[ao+j], or exp(c·a[ao+j]), for j < len. */
+    static void scaleInPlace(float[] a, int ao, int len, float c, boolean exp) {
+        FloatVector cv = FloatVector.broadcast(F, c);
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + j).mul(cv);
+            (exp ? VectorExp.exp(x) : x).intoArray(a, ao + j);
+        }
+        if (j < len) {
+            VectorMask<Float> m = F.indexInRange(j, len);
+            FloatVector x = FloatVector.fromArray(F, a, ao + j, m).mul(cv);
+            (exp ? VectorExp.exp(x) : x).intoArray(a, ao + j, m);
+        }
+    }
 }

@@ -68,11 +68,25 @@ final class ScalingSinkhorn implements BpaPlan {
         }
         ScalingSinkhorn s = new ScalingSinkhorn(logK, n, maskDiagonal, maskedLogK, hi, team);
         s.toKernel();
-        if (!s.run(iterations)) {
-            s.toLogKernel();
+        return s.runOrRestore(iterations);
+    }
+
+    /**
+     * Runs T iterations on a kernel the cost wrote directly as K = exp(logK) with every entry in
+     * [e^−{@value #MAX_RANGE}, 1] (the masked diagonal 0). When the sums leave their range the buffer is
+     * turned into logK and null returned.
+     */
+    static ScalingSinkhorn runOnKernel(float[] k, int n, boolean maskDiagonal, float maskedLogK, int iterations,
+            ThreadTeam team) {
+        return new ScalingSinkhorn(k, n, maskDiagonal, maskedLogK, 0f, team).runOrRestore(iterations);
+    }
+
+    private ScalingSinkhorn runOrRestore(int iterations) {
+        if (!run(iterations)) {
+            toLogKernel();
             return null;
         }
-        return s;
+        return this;
     }
 
     /** {min, max} of rows [r0, r1) of logK, the diagonal left out when masked. */

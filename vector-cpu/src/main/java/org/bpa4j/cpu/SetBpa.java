@@ -37,15 +37,17 @@ final class SetBpa {
                 ? new CosineKernel(x, n, d, options.reg())
                 : new EuclideanKernel(x, n, d, options.reg());
         float[] logK = new float[n * n];
-        cost.fillLogK(logK, team);
-        if (options.maskDiagonal()) {
-            float masked = (float) (-MASKED_COST / options.reg());
-            for (int i = 0; i < n; i++) {
-                logK[i * n + i] = masked;
-            }
+        float masked = (float) (-MASKED_COST / options.reg());
+        BpaPlan sinkhorn;
+        if (cost.fillKernel(logK, team)) {
+            // K itself: exp(−1e5/ε) = 0 on a masked diagonal
+            maskDiagonal(logK, 0f);
+            sinkhorn = ScalingSinkhorn.runOnKernel(logK, n, options.maskDiagonal(), masked, options.iterations(), team);
+        } else {
+            cost.fillLogK(logK, team);
+            maskDiagonal(logK, masked);
+            sinkhorn = ScalingSinkhorn.tryRun(logK, n, options.maskDiagonal(), masked, options.iterations(), team);
         }
-        BpaPlan sinkhorn = ScalingSinkhorn.tryRun(logK, n, options.maskDiagonal(),
-                (float) (-MASKED_COST / options.reg()), options.iterations(), team);
         if (sinkhorn == null) {
             FusedLogSinkhorn logDomain = new FusedLogSinkhorn(logK, n, n, null, null, team);
             logDomain.run(options.iterations(), Double.NaN, 1, false);
@@ -57,6 +59,14 @@ final class SetBpa {
             scale = options.sigmoid() ? maxP / (1f + maxP) : maxP;
         } else {
             scale = 1f;
+        }
+    }
+
+    private void maskDiagonal(float[] matrix, float value) {
+        if (options.maskDiagonal()) {
+            for (int i = 0; i < n; i++) {
+                matrix[i * n + i] = value;
+            }
         }
     }
 
