@@ -28,6 +28,8 @@ public final class Main implements Runnable {
             FewShotCommand.class,
             DemoCommand.class,
             BamCommand.class,
+            TrainFewShotCommand.class,
+            TrainBamCommand.class,
             BenchCommand.class,
             InfoCommand.class);
 
