@@ -104,6 +104,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--warmup-seconds must be a finite number >= 0, got " + warmupSeconds);
         }
         List<Size> parsed = sizes.stream().map(Size::parse).toList();
+        for (Size size : parsed) {
+            checkCount(batch == 1 ? new int[] {size.n, size.n} : new int[] {batch, size.n, size.n});
+        }
         List<Bpa> transforms = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Device device : backends) {
@@ -144,7 +147,8 @@ final class BenchCommand implements Callable<Integer> {
         return new Tensor[] {gaussian(random, xShape), gaussian(random, gShape)};
     }
 
-    private static Tensor gaussian(SplittableRandom random, int[] shape) {
+    /** The number of values in a shape, refused when a Java array cannot hold it. */
+    private static int checkCount(int[] shape) {
         long count = 1;
         for (int s : shape) {
             count *= s;
@@ -153,7 +157,11 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--sizes/--batch: " + count + " values in " + Tensor.shapeString(shape)
                     + " are too many for one benchmark input");
         }
-        float[] values = new float[(int) count];
+        return (int) count;
+    }
+
+    private static Tensor gaussian(SplittableRandom random, int[] shape) {
+        float[] values = new float[checkCount(shape)];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) random.nextGaussian();
         }

@@ -12,6 +12,7 @@ import org.bpa4j.Bpa;
 import org.bpa4j.Device;
 import org.bpa4j.fewshot.EpisodeEvaluation;
 import org.bpa4j.fewshot.EpisodeEvaluation.Comparison;
+import org.bpa4j.fewshot.EpisodeSampler;
 import org.bpa4j.fewshot.EpisodeShape;
 import org.bpa4j.fewshot.LabeledData;
 import picocli.CommandLine.Command;
@@ -70,6 +71,9 @@ final class FewShotCommand implements Callable<Integer> {
         }
         LabeledData items = data == null ? BundledDigits.load() : LabeledData.readCsv(data);
         String source = data == null ? "the bundled UCI digits" : data.toString();
+        for (EpisodeShape shape : shapes) {
+            new EpisodeSampler(items, shape, seed); // refuses shapes the data cannot fill, before any output
+        }
         String backendName = Backends.resolve(backend).device().label();
         Bpa bpa = Bpa.builder().device(backend).build();
         PrintWriter out = spec.commandLine().getOut();

@@ -38,6 +38,7 @@ class BenchCommandTest {
     @Test
     void badSettingsAreRefused() {
         CliRun.of("bench", "--sizes", "100").assertRefused("NxD");
+        CliRun.of("bench", "--sizes", "10x2,100000x2").assertRefused("too many").assertNoOutput();
         CliRun.of("bench", "--sizes", "1x5").assertRefused("N >= 2");
         CliRun.of("bench", "--sizes", "axb").assertRefused("axb");
         CliRun.of("bench", "--runs", "3").assertRefused("--runs");

@@ -32,4 +32,10 @@ record CliRun(int code, String out, String err) {
         assertTrue(!err.contains("\tat "), "no stack trace: " + err);
         return this;
     }
+
+    /** Nothing on stdout. */
+    CliRun assertNoOutput() {
+        assertEquals("", out, "stdout");
+        return this;
+    }
 }

@@ -88,7 +88,8 @@ class FewShotCommandTest {
 
     @Test
     void badSettingsAreRefused() throws IOException {
-        CliRun.of("fewshot", "--way", "11", "--episodes", "5").assertRefused("classes");
+        CliRun.of("fewshot", "--way", "11", "--episodes", "5").assertRefused("classes").assertNoOutput();
+        CliRun.of("fewshot", "--data", dir.toString()).assertRefused("folder");
         CliRun.of("fewshot", "--shots", "0", "--episodes", "5").assertRefused("shot");
         CliRun.of("fewshot", "--shots", "1,x").assertRefused("x");
         CliRun.of("fewshot", "--queries", "200", "--episodes", "5").assertRefused("200");

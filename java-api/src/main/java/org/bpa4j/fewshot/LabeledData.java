@@ -64,6 +64,9 @@ public final class LabeledData {
         if (file == null) {
             throw new IllegalArgumentException("LabeledData.readCsv: file is null");
         }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + ": is a folder, not a CSV file");
+        }
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return readCsv(in, file.toString());
         } catch (NoSuchFileException e) {

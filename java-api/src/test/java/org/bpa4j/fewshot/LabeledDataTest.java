@@ -41,6 +41,12 @@ class LabeledDataTest {
     }
 
     @Test
+    void aFolderOrAMissingFileIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertMessage("folder", () -> LabeledData.readCsv(dir));
+        assertMessage("no such file", () -> LabeledData.readCsv(dir.resolve("none.csv")));
+    }
+
+    @Test
     void ofValidatesItsArrays() {
         LabeledData d = LabeledData.of(new float[] {1, 2, 3, 4}, new int[] {5, 6}, 2);
         assertEquals(6, d.label(1));
