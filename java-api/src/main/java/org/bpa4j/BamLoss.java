@@ -1,5 +1,7 @@
 package org.bpa4j;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BamOptions;
 
@@ -94,9 +96,42 @@ public final class BamLoss {
         DType out = precision != null ? precision : z.dtype();
         BamOptions options = new BamOptions(largeCrops, localCrops, targetCrops, temperature, reg, iterations, topK,
                 positiveMasking, out);
-        checkMemory(z.rows(), z.rows() / views() * targetCrops, z.cols(), zTeacher != null, out);
-        Backend backend = Backends.resolve(device);
-        return new BamResult(backend.bam(options, z, zTeacher), z.shape(), zTeacher != null, backend.device());
+        boolean distill = zTeacher != null;
+        for (Backend backend : candidates()) {
+            MemoryEstimate.Need need = memory(backend.device(), z.rows(), z.rows() / views() * targetCrops, z.cols(),
+                    distill, out);
+            MemoryEstimate.check(need, "BamLoss.forward");
+            try {
+                return new BamResult(backend.bam(options, z, zTeacher), z.shape(), distill, backend.device());
+            } catch (UnsupportedOperationException e) {
+                if (device != Device.AUTO || Backends.configuredDefault() != Device.AUTO) {
+                    throw new IllegalArgumentException("BamLoss.forward: " + e.getMessage(), e);
+                }
+                // AUTO: the next available backend that has the loss
+            } catch (OutOfMemoryError e) {
+                throw MemoryEstimate.ranOut(need, "BamLoss.forward", e);
+            }
+        }
+        throw new IllegalStateException("BamLoss.forward: no available backend implements the BAM loss");
+    }
+
+    /**
+     * The backend the device names; for AUTO, every available backend in AUTO's order, so that one
+     * without the BAM loss (it throws UnsupportedOperationException) passes to the next.
+     */
+    private List<Backend> candidates() {
+        Backend first = Backends.resolve(device);
+        if (device != Device.AUTO || Backends.configuredDefault() != Device.AUTO) {
+            return List.of(first);
+        }
+        List<Backend> list = new ArrayList<>();
+        list.add(first);
+        for (Backends.Entry e : Backends.all()) {
+            if (e.available() && e.backend() != first) {
+                list.add(e.backend());
+            }
+        }
+        return list;
     }
 
     private void checkEmbeddings(Tensor z, String what) {
@@ -127,17 +162,26 @@ public final class BamLoss {
         InputChecks.finite(z, what);
     }
 
-    /** Q, the target plan and ∂loss/∂Q (N×N_t each) and the normalised embeddings, in double precision. */
-    private static void checkMemory(int n, int targets, int d, boolean teacher, DType out) {
-        long nt = (long) n * targets;
-        if (nt > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("BamLoss.forward: the N×N_t matrix (" + n + "×" + targets + ") has "
-                    + nt + " elements, more than the 2^31 − 1 a Java array may hold");
-        }
-        long copies = teacher ? 2 : 1;
-        long bytes = 4 * nt * Double.BYTES + 2 * copies * (long) n * d * Double.BYTES
-                + copies * (long) n * d * out.byteSize();
-        MemoryEstimate.check(bytes, "BamLoss.forward");
+    /**
+     * What a backend keeps from forward to backward and allocates on the way: the N×N_t matrices (Q, the
+     * target similarities in the distillation form, A, ∂loss/∂Q and, on the CPU, its transpose) and the
+     * normalised rows, plus one gradient; the reference works in float64, the CPU in float32.
+     */
+    private static MemoryEstimate.Need memory(Device device, int n, int targets, int d, boolean distill, DType out) {
+        double nt = (double) n * targets;
+        double nd = (double) n * d;
+        double copies = distill ? 2 : 1;
+        double bytes = switch (device) {
+            case REFERENCE -> (3 + copies) * nt * Double.BYTES + 3 * copies * nd * Double.BYTES;
+            case CPU -> (4 + copies) * nt * Float.BYTES + copies * nd * (Float.BYTES + Double.BYTES)
+                    + nd * Float.BYTES;
+            default -> 2 * copies * nd * Float.BYTES;
+        };
+        bytes += copies * nd * out.byteSize();
+        long largest = device == Device.REFERENCE || device == Device.CPU ? (long) nt : 0;
+        return new MemoryEstimate.Need((long) Math.min(Math.ceil(bytes), Long.MAX_VALUE), 0, largest,
+                "the BAM loss of N = " + n + " embeddings of d = " + d + " against " + targets + " targets"
+                        + (distill ? " (distillation)" : ""));
     }
 
     /** V = large + local crops. */

@@ -87,6 +87,13 @@ class BamValidationTest {
     }
 
     @Test
+    void sizesThatCannotFitAreRefusedBeforeAllocating() {
+        // N = N_t = 32 000: four float64 N×N_t matrices are 32 GB, more than the test JVM's heap
+        Tensor big = BamCases.gaussian(new SplittableRandom(2), 32_000, 1);
+        refused(() -> TWO_VIEWS.forward(big), "BAM loss of N = 32000", "needs about", "heap");
+    }
+
+    @Test
     void scaleOfBackward() {
         var r = TWO_VIEWS.forward(z(8, 3));
         refused(() -> r.backward(Double.NaN), "scale", "NaN");
