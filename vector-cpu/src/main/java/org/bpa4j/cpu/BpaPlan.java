@@ -12,11 +12,14 @@ interface BpaPlan {
     /** max_ij P_ij, computed with the arithmetic of {@link #planRow}. */
     float maxPlan();
 
-    /** Row sums (index 0) and column sums (index 1) of an n×n matrix, reproducibly. */
-    double[][] rowAndColumnSums(float[] a);
+    /** ∂L/∂logP of one set, row by row; called from several threads at once. */
+    interface GradientRows {
+        /** Row i of ∂L/∂logP into dst[0..n); scratch is another n floats of the caller's. */
+        void row(int i, float[] dst, float[] scratch);
+    }
 
-    /** On entry g = ∂L/∂logP with row and column sums gu, gv; on exit g = ∂L/∂logK. */
-    void backward(float[] g, double[] gu, double[] gv);
+    /** ∂L/∂logK (a new n×n matrix) for ∂L/∂logP given row by row: SPEC §3 through the iterations. */
+    float[] gradientLogK(GradientRows gradLogP);
 
     /** logK_ij = −C_ij/ε (the diagonal as masked), for a cost whose backward needs C. */
     float logK(int index);

@@ -376,9 +376,24 @@ final class FusedLogSinkhorn implements BpaPlan {
         return logK[index];
     }
 
-    /** Row sums (index 0) and column sums (index 1) of an n×m matrix, reproducibly. */
     @Override
-    public double[][] rowAndColumnSums(float[] a) {
+    public float[] gradientLogK(GradientRows gradLogP) {
+        float[] g = new float[n * m];
+        team.forEach(chunks.count, c -> {
+            float[] row = new float[m];
+            float[] scratch = new float[m];
+            for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
+                gradLogP.row(i, row, scratch);
+                System.arraycopy(row, 0, g, i * m, m);
+            }
+        });
+        double[][] sums = rowAndColumnSums(g);
+        backward(g, sums[0], sums[1]);
+        return g;
+    }
+
+    /** Row sums (index 0) and column sums (index 1) of an n×m matrix, reproducibly. */
+    double[][] rowAndColumnSums(float[] a) {
         double[] rows = new double[n];
         Workspace ws = new Workspace(chunks.count, m);
         team.forEach(chunks.count, c -> {
@@ -395,8 +410,7 @@ final class FusedLogSinkhorn implements BpaPlan {
      * Reverse mode through the iterations (SPEC §3). On entry {@code g} holds A = ∂L/∂logP and gu, gv its
      * row and column sums; on exit g holds ∂L/∂logK. Pᶜ and Pʳ of every iteration are recomputed from logK.
      */
-    @Override
-    public void backward(float[] g, double[] gu, double[] gv) {
+    void backward(float[] g, double[] gu, double[] gv) {
         double[] gvCurrent = gv.clone();
         Workspace ws = new Workspace(chunks.count, m);
         for (int t = iterations; t >= 1; t--) {

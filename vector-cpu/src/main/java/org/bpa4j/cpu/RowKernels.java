@@ -330,4 +330,32 @@ final class RowKernels {
             (exp ? VectorExp.exp(x) : x).intoArray(a, ao + j, m);
         }
     }
+
+    /**
+     * out[oo+j] = a[j] − k[ko+j] · Σ_t (ca[t]·wa[t][j] + cb[t]·wb[t][j]) for j < len: a row of
+     * A − K ⊙ (rank-2T product).
+     */
+    static void minusKTimesLowRank(float[] a, float[] k, int ko, float[] ca, float[][] wa, float[] cb, float[][] wb,
+            float[] out, int oo, int len) {
+        int terms = ca.length;
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            FloatVector s = FloatVector.zero(F);
+            for (int t = 0; t < terms; t++) {
+                s = FloatVector.fromArray(F, wa[t], j).fma(FloatVector.broadcast(F, ca[t]), s);
+                s = FloatVector.fromArray(F, wb[t], j).fma(FloatVector.broadcast(F, cb[t]), s);
+            }
+            FloatVector.fromArray(F, a, j).sub(FloatVector.fromArray(F, k, ko + j).mul(s)).intoArray(out, oo + j);
+        }
+        if (j < len) {
+            VectorMask<Float> m = F.indexInRange(j, len);
+            FloatVector s = FloatVector.zero(F);
+            for (int t = 0; t < terms; t++) {
+                s = FloatVector.fromArray(F, wa[t], j, m).fma(FloatVector.broadcast(F, ca[t]), s);
+                s = FloatVector.fromArray(F, wb[t], j, m).fma(FloatVector.broadcast(F, cb[t]), s);
+            }
+            FloatVector.fromArray(F, a, j, m).sub(FloatVector.fromArray(F, k, ko + j, m).mul(s))
+                    .intoArray(out, oo + j, m);
+        }
+    }
 }

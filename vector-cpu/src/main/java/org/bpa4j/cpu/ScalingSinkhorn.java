@@ -250,20 +250,36 @@ final class ScalingSinkhorn implements BpaPlan {
         return mx;
     }
 
-    @Override
-    public double[][] rowAndColumnSums(float[] a) {
-        return ChunkedSums.rowAndColumnSums(a, n, n, chunks, team);
-    }
-
     /**
-     * SPEC §3 with Pᶜ_ij = A_i K_ij B_j and Pʳ_ij = A_i K_ij B'_j (A = e^{u+M}, B = e^{v}, B' = e^{v of the
-     * previous iteration}): the column step's Σ_j gv_j Pᶜ_ij is A_i Σ_j K_ij (gv_j B_j), one fma an element.
+     * SPEC §3 with Pᶜ_ij = A_i K_ij B_j and Pʳ_ij = A_i K_ij B'_j (A = e^{u+M}, B = e^v, B' = e^v of the
+     * previous iteration). Every term subtracted from ∂L/∂logK is K_ij times a rank-one product: the column
+     * step's gv_j Pᶜ_ij = K_ij A_i (gv_j B_j), the row step's gu_i Pʳ_ij = K_ij (gu_i A_i) B'_j. So the
+     * recursion over the iterations needs only the vectors — one read of K per iteration, no n×n writes —
+     * and ∂L/∂logK = ∂L/∂logP − K ⊙ Σ_t (Aᵗ Wᵗᵀ + cᵗ B'ᵗᵀ) is written once at the end.
      */
     @Override
-    public void backward(float[] g, double[] gu, double[] gv) {
+    public float[] gradientLogK(GradientRows gradLogP) {
         int iterations = iterations();
-        double[] gvCurrent = gv.clone();
         float[][] parts = new float[chunks.count][n];
+        double[] gu = new double[n];
+        // the row and column sums of ∂L/∂logP start the recursion
+        team.forEach(chunks.count, c -> {
+            float[] row = new float[n];
+            float[] scratch = new float[n];
+            float[] lanes = new float[L];
+            float[] part = parts[c];
+            java.util.Arrays.fill(part, 0f);
+            for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
+                gradLogP.row(i, row, scratch);
+                gu[i] = RowKernels.sum(row, 0, n, lanes);
+                RowKernels.addInto(row, 0, part, n);
+            }
+        });
+        double[] gvCurrent = ChunkedSums.combine(parts, n, team);
+        float[][] rowA = new float[iterations][];
+        float[][] rowC = new float[iterations][];
+        float[][] colW = new float[iterations][];
+        float[][] colB = new float[iterations][];
         for (int t = iterations; t >= 1; t--) {
             float[] a = rowScaling(u.get(t), shift);
             double[] vt = v.get(t);
@@ -272,22 +288,44 @@ final class ScalingSinkhorn implements BpaPlan {
                 w[j] = (float) (StrictMath.exp(vt[j]) * gvCurrent[j]);
             }
             float[] bPrev = exp(v.get(t - 1));
-            double[] guStart = t == iterations ? gu : null;
-            team.forEach(chunks.count, c -> {
-                float[] part = parts[c];
+            float[] c = new float[n];
+            boolean last = t == iterations;
+            team.forEach(chunks.count, ch -> {
+                float[] part = parts[ch];
                 java.util.Arrays.fill(part, 0f);
                 float[] lanes = new float[L];
-                for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
+                for (int i = chunks.start(ch), end = chunks.end(ch); i < end; i++) {
                     double colStep = a[i] * RowKernels.dot(k, i * n, w, n, lanes);
-                    double gui = (guStart == null ? 0 : guStart[i]) - colStep;
-                    RowKernels.scalingRowStepGradient(k, i * n, w, a[i], bPrev, (float) (gui * a[i]), part, g, n);
+                    double gui = (last ? gu[i] : 0) - colStep;
+                    c[i] = (float) (gui * a[i]);
+                    RowKernels.axpy(c[i], k, i * n, part, n);
                 }
             });
             double[] sums = ChunkedSums.combine(parts, n, team);
             for (int j = 0; j < n; j++) {
-                sums[j] = -sums[j];
+                sums[j] = -sums[j] * bPrev[j];
             }
             gvCurrent = sums;
+            rowA[t - 1] = a;
+            rowC[t - 1] = c;
+            colW[t - 1] = w;
+            colB[t - 1] = bPrev;
         }
+        float[] g = new float[n * n];
+        team.forEach(chunks.count, ch -> {
+            float[] row = new float[n];
+            float[] scratch = new float[n];
+            float[] coefA = new float[iterations];
+            float[] coefC = new float[iterations];
+            for (int i = chunks.start(ch), end = chunks.end(ch); i < end; i++) {
+                gradLogP.row(i, row, scratch);
+                for (int t = 0; t < iterations; t++) {
+                    coefA[t] = rowA[t][i];
+                    coefC[t] = rowC[t][i];
+                }
+                RowKernels.minusKTimesLowRank(row, k, i * n, coefA, colW, coefC, colB, g, i * n, n);
+            }
+        });
+        return g;
     }
 }

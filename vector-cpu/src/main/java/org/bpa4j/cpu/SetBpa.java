@@ -119,26 +119,18 @@ final class SetBpa {
 
     /** ∂L/∂X (n×d) for ∂L/∂Z read from {@code grad} at element offset {@code base}. */
     float[] backward(TensorRows grad, long base) {
-        float[] g = new float[n * n];
-        team.forEach(chunks.count, c -> {
-            float[] dz = new float[n];
-            for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
-                grad.read(base + (long) i * n, g, i * n, n);
-                scaledRow(i, dz, true);
-                multiplyInPlace(g, i * n, dz, n);
-                // entries overwritten by steps 6 and 7 pass no gradient
-                if (labels != null && i < labels.length) {
-                    for (int j = 0; j < labels.length; j++) {
-                        g[i * n + j] = 0f;
-                    }
-                }
-                if (options.maskDiagonal()) {
-                    g[i * n + i] = 0f;
-                }
+        float[] g = plan.gradientLogK((i, dst, dz) -> {
+            // ∂L/∂logP = ∂L/∂Z · ∂Z/∂logP; entries overwritten by steps 6 and 7 pass no gradient
+            grad.read(base + (long) i * n, dst, 0, n);
+            scaledRow(i, dz, true);
+            multiplyInPlace(dst, 0, dz, n);
+            if (labels != null && i < labels.length) {
+                java.util.Arrays.fill(dst, 0, labels.length, 0f);
+            }
+            if (options.maskDiagonal()) {
+                dst[i] = 0f;
             }
         });
-        double[][] sums = plan.rowAndColumnSums(g);
-        plan.backward(g, sums[0], sums[1]);
         return cost.backward(g, plan, options.maskDiagonal(), team);
     }
 
