@@ -79,6 +79,23 @@ class BamCommandTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void goldenOnTheCpuBackendInFloat32(GoldenCase c) throws IOException {
+        List<String> args = commandFor(c);
+        args.addAll(List.of("--backend", "cpu", "--precision", "float32"));
+        Run run = bpa4j(args.toArray(String[]::new));
+        assertEquals(0, run.code(), run.err());
+        double expected = c.getDouble("loss");
+        assertEquals(expected, Double.parseDouble(run.out().strip().substring(5)), 5e-4 * Math.abs(expected));
+        Tensor dz = Npy.read(dir.resolve("dz.npy")).toTensor();
+        assertEquals(org.bpa4j.DType.FLOAT32, dz.dtype());
+        assertClose(c.tensor("dz"), dz, 5e-4, c + " dz");
+        if (BamCases.distill(c)) {
+            assertClose(c.tensor("dzt"), Npy.read(dir.resolve("dzt.npy")).toTensor(), 5e-4, c + " dzt");
+        }
+    }
+
     @Test
     void viewsThatDoNotDivideTheRowsExitWithTwoAndLeaveTheOutputAlone() throws IOException {
         Path z = dir.resolve("z.npy");
