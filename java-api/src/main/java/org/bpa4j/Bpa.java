@@ -72,11 +72,22 @@ public final class Bpa {
         MemoryEstimate.Need need = MemoryEstimate.bpa(backend.device(), x.sets(), x.rows(), x.cols(), iterations,
                 metric, out);
         MemoryEstimate.check(need, "Bpa.forward");
+        BpaResult result;
         try {
-            return new BpaResult(backend.bpa(options, x, labels), outShape, x.shape(), backend.device());
+            result = new BpaResult(backend.bpa(options, x, labels), outShape, x.shape(), backend.device(), this);
         } catch (OutOfMemoryError e) {
             throw MemoryEstimate.ranOut(need, "Bpa.forward", e);
         }
+        InputChecks.finiteResult(result.output(), false, "Bpa.forward: the " + backend.device().label()
+                + " backend's output", describe());
+        return result;
+    }
+
+    /** The options, for messages. */
+    String describe() {
+        return "metric " + metric.label() + ", reg " + reg + ", " + iterations + " iterations"
+                + (sigmoid ? ", sigmoid" : "") + (maskDiagonal ? "" : ", no masked diagonal")
+                + (maxScale ? "" : ", no max-scaling");
     }
 
     private static void checkLabels(int[][] labels, Tensor x) {

@@ -9,11 +9,15 @@ public final class BpaResult {
     private final int[] inputShape;
     private final Device device;
 
-    BpaResult(BpaPass pass, int[] outputShape, int[] inputShape, Device device) {
+    /** The transform that made it, for messages. */
+    private final Bpa bpa;
+
+    BpaResult(BpaPass pass, int[] outputShape, int[] inputShape, Device device, Bpa bpa) {
         this.pass = pass;
         this.outputShape = outputShape;
         this.inputShape = inputShape;
         this.device = device;
+        this.bpa = bpa;
     }
 
     /** Z: (n, n) or (B, n, n). */
@@ -47,6 +51,8 @@ public final class BpaResult {
             throw new IllegalStateException("backend " + device.label() + " returned a gradient of shape "
                     + dx.shapeString() + " for an input of shape " + Tensor.shapeString(inputShape));
         }
+        InputChecks.finiteResult(dx, false, "BpaResult.backward: the " + device.label() + " backend's gradient",
+                bpa.describe());
         return dx;
     }
 }

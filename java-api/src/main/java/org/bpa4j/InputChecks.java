@@ -37,6 +37,50 @@ final class InputChecks {
         }
     }
 
+    /**
+     * A backend's result is finite (−∞ allowed only where {@code negativeInfinityAllowed}: a log-plan's
+     * zero-mass entries). Anything else is a result the backend could not represent, reported as an
+     * {@link ArithmeticException} with the position and {@code context} — never returned as a silent NaN.
+     */
+    static void finiteResult(Tensor t, boolean negativeInfinityAllowed, String what, String context) {
+        long at = firstNonFinite(t, negativeInfinityAllowed);
+        if (at >= 0) {
+            double v = t.getDouble(at);
+            String kind = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
+            throw new ArithmeticException(what + " has " + kind + " at " + position(t, at, t.rows(), t.cols())
+                    + " although every input was finite (" + context + ")");
+        }
+    }
+
+    private static long firstNonFinite(Tensor t, boolean negativeInfinityAllowed) {
+        // the heap arrays of the usual outputs are scanned directly: this runs after every call
+        float[] f = t.floatArray().orElse(null);
+        if (f != null) {
+            for (int i = 0; i < f.length; i++) {
+                if (f[i] - f[i] != 0 && !(negativeInfinityAllowed && f[i] == Float.NEGATIVE_INFINITY)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        double[] d = t.doubleArray().orElse(null);
+        if (d != null) {
+            for (int i = 0; i < d.length; i++) {
+                if (d[i] - d[i] != 0 && !(negativeInfinityAllowed && d[i] == Double.NEGATIVE_INFINITY)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        for (long i = 0; i < t.size(); i++) {
+            double v = t.getDouble(i);
+            if (v - v != 0 && !(negativeInfinityAllowed && v == Double.NEGATIVE_INFINITY)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static String position(Tensor t, long index, int rows, int cols) {
         return switch (t.rank()) {
             case 1 -> "index " + index;

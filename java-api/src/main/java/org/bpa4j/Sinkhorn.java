@@ -71,11 +71,17 @@ public final class Sinkhorn {
                 iterations, out);
         MemoryEstimate.check(need, "Sinkhorn.solve");
         SinkhornOptions options = new SinkhornOptions(reg, iterations, tolerance, checkEvery, out);
+        SinkhornResult result;
         try {
-            return new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend.device());
+            result = new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend.device(),
+                    "reg " + reg + ", " + iterations + " iterations");
         } catch (OutOfMemoryError e) {
             throw MemoryEstimate.ranOut(need, "Sinkhorn.solve", e);
         }
+        // −∞ is logP's value where a row or column has no mass
+        InputChecks.finiteResult(result.logPlan(), a != null, "Sinkhorn.solve: the " + backend.device().label()
+                + " backend's logP", "reg " + reg + ", " + iterations + " iterations");
+        return result;
     }
 
     private static void checkMarginal(Tensor m, Tensor cost, int length, String name) {

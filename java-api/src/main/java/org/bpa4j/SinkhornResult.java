@@ -9,10 +9,14 @@ public final class SinkhornResult {
     private final Device device;
     private Tensor plan;
 
-    SinkhornResult(SinkhornPass pass, int[] shape, Device device) {
+    /** The options, for messages. */
+    private final String options;
+
+    SinkhornResult(SinkhornPass pass, int[] shape, Device device, String options) {
         this.pass = pass;
         this.shape = shape;
         this.device = device;
+        this.options = options;
     }
 
     /** logP, shaped like the cost. */
@@ -77,10 +81,14 @@ public final class SinkhornResult {
         MemoryEstimate.Need need = MemoryEstimate.sinkhornBackward(device, sets, shape[shape.length - 2],
                 shape[shape.length - 1], pass.logPlan().dtype());
         MemoryEstimate.check(need, "SinkhornResult.backward");
+        Tensor dc;
         try {
-            return pass.backward(gradLogPlan);
+            dc = pass.backward(gradLogPlan);
         } catch (OutOfMemoryError e) {
             throw MemoryEstimate.ranOut(need, "SinkhornResult.backward", e);
         }
+        InputChecks.finiteResult(dc, false, "SinkhornResult.backward: the " + device.label() + " backend's gradient",
+                options);
+        return dc;
     }
 }

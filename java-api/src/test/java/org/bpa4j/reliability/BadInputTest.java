@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 public class BadInputTest {
 
     /** A call that must be refused, and the words its message must contain (lower-case). */
-    record Refusal(Executable call, String... words) {
+    public record Refusal(Executable call, String... words) {
     }
 
     private static Named<Refusal> refusal(String name, Executable call, String... words) {
@@ -51,7 +51,7 @@ public class BadInputTest {
         return refusals(AvailableDevices.all());
     }
 
-    static List<Named<Refusal>> refusals(List<Device> devices) {
+    protected static List<Named<Refusal>> refusals(List<Device> devices) {
         List<Named<Refusal>> all = new ArrayList<>();
         for (Device device : devices) {
             all.addAll(refusalsOn(device));
