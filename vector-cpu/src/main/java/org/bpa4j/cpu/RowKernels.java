@@ -332,30 +332,64 @@ final class RowKernels {
     }
 
     /**
-     * out[oo+j] = a[j] − k[ko+j] · Σ_t (ca[t]·wa[t][j] + cb[t]·wb[t][j]) for j < len: a row of
-     * A − K ⊙ (rank-2T product).
+     * For the rows i of [0, rows): out[ko + i·stride + j] = a[i][j] − k[ko + i·stride + j] · Σ_t
+     * (ca[t][r0+i]·wa[t][j] + cb[t][r0+i]·wb[t][j]), j < len: rows of A − K ⊙ (rank-2T product), four rows at a time so that each
+     * vector of wa and wb is loaded once for four rows.
      */
-    static void minusKTimesLowRank(float[] a, float[] k, int ko, float[] ca, float[][] wa, float[] cb, float[][] wb,
-            float[] out, int oo, int len) {
-        int terms = ca.length;
-        int j = 0;
-        for (int bound = F.loopBound(len); j < bound; j += L) {
-            FloatVector s = FloatVector.zero(F);
-            for (int t = 0; t < terms; t++) {
-                s = FloatVector.fromArray(F, wa[t], j).fma(FloatVector.broadcast(F, ca[t]), s);
-                s = FloatVector.fromArray(F, wb[t], j).fma(FloatVector.broadcast(F, cb[t]), s);
+    static void minusKTimesLowRank(float[][] a, float[] k, int ko, int stride, int r0, int rows, float[][] ca,
+            float[][] wa, float[][] cb, float[][] wb, float[] out, int len) {
+        int terms = wa.length;
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int j = 0;
+            for (int bound = F.loopBound(len); j < bound; j += L) {
+                FloatVector s0 = FloatVector.zero(F);
+                FloatVector s1 = s0;
+                FloatVector s2 = s0;
+                FloatVector s3 = s0;
+                for (int t = 0; t < terms; t++) {
+                    FloatVector x = FloatVector.fromArray(F, wa[t], j);
+                    float[] c = ca[t];
+                    s0 = x.fma(FloatVector.broadcast(F, c[r0 + i]), s0);
+                    s1 = x.fma(FloatVector.broadcast(F, c[r0 + i + 1]), s1);
+                    s2 = x.fma(FloatVector.broadcast(F, c[r0 + i + 2]), s2);
+                    s3 = x.fma(FloatVector.broadcast(F, c[r0 + i + 3]), s3);
+                    x = FloatVector.fromArray(F, wb[t], j);
+                    c = cb[t];
+                    s0 = x.fma(FloatVector.broadcast(F, c[r0 + i]), s0);
+                    s1 = x.fma(FloatVector.broadcast(F, c[r0 + i + 1]), s1);
+                    s2 = x.fma(FloatVector.broadcast(F, c[r0 + i + 2]), s2);
+                    s3 = x.fma(FloatVector.broadcast(F, c[r0 + i + 3]), s3);
+                }
+                int o = ko + i * stride + j;
+                FloatVector.fromArray(F, a[i], j).sub(FloatVector.fromArray(F, k, o).mul(s0)).intoArray(out, o);
+                o += stride;
+                FloatVector.fromArray(F, a[i + 1], j).sub(FloatVector.fromArray(F, k, o).mul(s1)).intoArray(out, o);
+                o += stride;
+                FloatVector.fromArray(F, a[i + 2], j).sub(FloatVector.fromArray(F, k, o).mul(s2)).intoArray(out, o);
+                o += stride;
+                FloatVector.fromArray(F, a[i + 3], j).sub(FloatVector.fromArray(F, k, o).mul(s3)).intoArray(out, o);
             }
-            FloatVector.fromArray(F, a, j).sub(FloatVector.fromArray(F, k, ko + j).mul(s)).intoArray(out, oo + j);
+            for (int r = i; r < i + 4; r++) {
+                lowRankTail(a[r], k, ko + r * stride, r0 + r, ca, wa, cb, wb, out, j, len);
+            }
         }
-        if (j < len) {
+        for (; i < rows; i++) {
+            lowRankTail(a[i], k, ko + i * stride, r0 + i, ca, wa, cb, wb, out, 0, len);
+        }
+    }
+
+    /** One row of {@link #minusKTimesLowRank} from column j0 on, a vector at a time with a masked tail. */
+    private static void lowRankTail(float[] a, float[] k, int ko, int i, float[][] ca, float[][] wa, float[][] cb,
+            float[][] wb, float[] out, int j0, int len) {
+        for (int j = j0; j < len; j += L) {
             VectorMask<Float> m = F.indexInRange(j, len);
             FloatVector s = FloatVector.zero(F);
-            for (int t = 0; t < terms; t++) {
-                s = FloatVector.fromArray(F, wa[t], j, m).fma(FloatVector.broadcast(F, ca[t]), s);
-                s = FloatVector.fromArray(F, wb[t], j, m).fma(FloatVector.broadcast(F, cb[t]), s);
+            for (int t = 0; t < wa.length; t++) {
+                s = FloatVector.fromArray(F, wa[t], j, m).fma(FloatVector.broadcast(F, ca[t][i]), s);
+                s = FloatVector.fromArray(F, wb[t], j, m).fma(FloatVector.broadcast(F, cb[t][i]), s);
             }
-            FloatVector.fromArray(F, a, j, m).sub(FloatVector.fromArray(F, k, ko + j, m).mul(s))
-                    .intoArray(out, oo + j, m);
+            FloatVector.fromArray(F, a, j, m).sub(FloatVector.fromArray(F, k, ko + j, m).mul(s)).intoArray(out, ko + j, m);
         }
     }
 }

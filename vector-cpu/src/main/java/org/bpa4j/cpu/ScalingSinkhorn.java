@@ -312,18 +312,16 @@ final class ScalingSinkhorn implements BpaPlan {
             colB[t - 1] = bPrev;
         }
         float[] g = new float[n * n];
+        final int group = 4;
         team.forEach(chunks.count, ch -> {
-            float[] row = new float[n];
+            float[][] rows = new float[group][n];
             float[] scratch = new float[n];
-            float[] coefA = new float[iterations];
-            float[] coefC = new float[iterations];
-            for (int i = chunks.start(ch), end = chunks.end(ch); i < end; i++) {
-                gradLogP.row(i, row, scratch);
-                for (int t = 0; t < iterations; t++) {
-                    coefA[t] = rowA[t][i];
-                    coefC[t] = rowC[t][i];
+            for (int i0 = chunks.start(ch), end = chunks.end(ch); i0 < end; i0 += group) {
+                int count = Math.min(group, end - i0);
+                for (int r = 0; r < count; r++) {
+                    gradLogP.row(i0 + r, rows[r], scratch);
                 }
-                RowKernels.minusKTimesLowRank(row, k, i * n, coefA, colW, coefC, colB, g, i * n, n);
+                RowKernels.minusKTimesLowRank(rows, k, i0 * n, n, i0, count, rowA, colW, rowC, colB, g, n);
             }
         });
         return g;

@@ -97,15 +97,23 @@ final class SymmetricGram {
         }
     }
 
-    /** Lower rows [i0, i1) left of column i0 come from the transposed upper part. */
+    /**
+     * Lower rows [i0, i1) left of column i0 come from the transposed upper part, through a local tile read
+     * by contiguous row segments (a column walk with a power-of-two row length would hit one cache set).
+     */
     private static void mirror(float[] out, int n, int i0, int i1) {
         final int block = 64;
+        int h = i1 - i0;
+        float[] tile = new float[block * h];
         for (int j0 = 0; j0 < i0; j0 += block) {
-            int j1 = Math.min(i0, j0 + block);
-            for (int i = i0; i < i1; i++) {
-                int row = i * n;
-                for (int j = j0; j < j1; j++) {
-                    out[row + j] = out[j * n + i];
+            int w = Math.min(i0, j0 + block) - j0;
+            for (int r = 0; r < w; r++) {
+                System.arraycopy(out, (j0 + r) * n + i0, tile, r * h, h);
+            }
+            for (int i = 0; i < h; i++) {
+                int row = (i0 + i) * n + j0;
+                for (int r = 0; r < w; r++) {
+                    out[row + r] = tile[r * h + i];
                 }
             }
         }
