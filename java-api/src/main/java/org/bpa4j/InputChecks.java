@@ -39,16 +39,18 @@ final class InputChecks {
 
     /**
      * A backend's result is finite (−∞ allowed only where {@code negativeInfinityAllowed}: a log-plan's
-     * zero-mass entries). Anything else is a result the backend could not represent, reported as an
-     * {@link ArithmeticException} with the position and {@code context} — never returned as a silent NaN.
+     * zero-mass entries). Finite inputs whose result a backend cannot represent — a tiny reg, values near
+     * its precision's limits — are refused like any input out of range, with the position and
+     * {@code context}: never returned as a silent NaN.
      */
     static void finiteResult(Tensor t, boolean negativeInfinityAllowed, String what, String context) {
         long at = firstNonFinite(t, negativeInfinityAllowed);
         if (at >= 0) {
             double v = t.getDouble(at);
             String kind = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
-            throw new ArithmeticException(what + " has " + kind + " at " + position(t, at, t.rows(), t.cols())
-                    + " although every input was finite (" + context + ")");
+            throw new IllegalArgumentException(what + " has " + kind + " at " + position(t, at, t.rows(), t.cols())
+                    + " for this finite input (" + context + "): the input or options are beyond the range this "
+                    + "backend computes in; a larger reg, rescaled values or the float64 reference backend avoid it");
         }
     }
 

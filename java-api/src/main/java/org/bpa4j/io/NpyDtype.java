@@ -7,7 +7,10 @@ record NpyDtype(char kind, int size, ByteOrder order) {
 
     static NpyDtype parse(String descr, String file) {
         if (descr.length() < 3) {
-            throw new NpyFormatException(file + ": unsupported dtype '" + descr + "'");
+            // '|O' (object) and the like carry no size: name the kind alone
+            String kind = descr.length() == 2 ? kindName(descr.charAt(1)) : null;
+            throw new NpyFormatException(file + ": " + (kind == null ? "dtype" : "dtype " + kind) + " ('" + descr
+                    + "') is not supported; expected float32, float64 or an integer type");
         }
         char orderChar = descr.charAt(0);
         char kind = descr.charAt(1);
@@ -15,7 +18,9 @@ record NpyDtype(char kind, int size, ByteOrder order) {
         try {
             size = Integer.parseInt(descr.substring(2));
         } catch (NumberFormatException e) {
-            throw new NpyFormatException(file + ": unsupported dtype '" + descr + "'");
+            String name = kindName(kind);
+            throw new NpyFormatException(file + ": " + (name == null ? "dtype" : "dtype " + name) + " ('" + descr
+                    + "') is not supported; expected float32, float64 or an integer type");
         }
         ByteOrder order = switch (orderChar) {
             case '<' -> ByteOrder.LITTLE_ENDIAN;
@@ -51,6 +56,23 @@ record NpyDtype(char kind, int size, ByteOrder order) {
             case 'm' -> "timedelta64";
             case 'V' -> "void/structured";
             default -> "'" + kind + size + "'";
+        };
+    }
+
+    private static String kindName(char kind) {
+        return switch (kind) {
+            case 'f' -> "float";
+            case 'i' -> "int";
+            case 'u' -> "uint";
+            case 'c' -> "complex";
+            case 'b', '?' -> "bool";
+            case 'S', 'a' -> "bytes";
+            case 'U' -> "str";
+            case 'O' -> "object";
+            case 'M' -> "datetime64";
+            case 'm' -> "timedelta64";
+            case 'V' -> "void/structured";
+            default -> null;
         };
     }
 

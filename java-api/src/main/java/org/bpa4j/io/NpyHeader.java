@@ -52,8 +52,8 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
                 switch (key) {
                     case "descr" -> {
                         if (peek() != '\'' && peek() != '"') {
-                            throw new NpyFormatException(source + ": dtype is a structured/record type, which is "
-                                    + "not supported; expected float32, float64 or an integer type");
+                            throw new NpyFormatException(source + ": dtype structured (a record type) is not "
+                                    + "supported; expected float32, float64 or an integer type");
                         }
                         descr = string();
                     }

@@ -208,7 +208,7 @@ class NpyReaderHardeningTest {
         "{'descr': '<f8, 'fortran_order': False, 'shape': (2,), }           | malformed header",
         "{'descr': '<q8', 'fortran_order': False, 'shape': (2,), }          | not supported",
         "{'descr': '*f8', 'fortran_order': False, 'shape': (2,), }          | byte order '*'",
-        "{'descr': '<f', 'fortran_order': False, 'shape': (2,), }           | unsupported dtype",
+        "{'descr': '<f', 'fortran_order': False, 'shape': (2,), }           | dtype float ('<f') is not supported",
         "{'descr': '<f8', 'fortran_order': False, 'shape': (\u0662,), }     | expected a dimension",
     })
     void malformedHeadersAreRefused(String header, String named) {
