@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Euclidean cost C = D / max D, D_ij = ‖x_i − x_j‖ = sqrt(max(0, ‖x_i‖² + ‖x_j‖² − 2 x_i·x_j)) through the
- * symmetric GEMM on centred features (distances do not change, cancellation shrinks), with an exact zero
- * diagonal. The max is not a constant for the gradient: its share goes evenly to every entry attaining it,
+ * symmetric GEMM on centred features divided by their largest |value| (C does not change: it is invariant
+ * to shifts and scales of X; cancellation shrinks, and norms of 1e-30 or 1e30 neither underflow nor
+ * overflow in float32), with an exact zero diagonal. The max is not a constant for the gradient: its share goes evenly to every entry attaining it,
  * whose positions are kept.
  */
 final class EuclideanKernel implements CostKernel {
@@ -21,6 +22,8 @@ final class EuclideanKernel implements CostKernel {
     private final int d;
     private final double reg;
     private final float[] centred;
+    /** The features were divided by this: ∂L/∂X is ∂L/∂(X/scale) divided by it. */
+    private final double featureScale;
     private float max;
     private long[] ties;
 
@@ -34,10 +37,17 @@ final class EuclideanKernel implements CostKernel {
                 mean[k] += x[i * d + k];
             }
         }
+        double largest = 0;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                largest = Math.max(largest, Math.abs(x[i * d + k] - mean[k] / n));
+            }
+        }
+        this.featureScale = largest > 0 ? largest : 1;
         this.centred = new float[n * d];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < d; k++) {
-                centred[i * d + k] = (float) (x[i * d + k] - mean[k] / n);
+                centred[i * d + k] = (float) ((x[i * d + k] - mean[k] / n) / featureScale);
             }
         }
     }
@@ -141,7 +151,7 @@ final class EuclideanKernel implements CostKernel {
         for (int i = 0; i < n; i++) {
             double rowSum = y[i * dp + d];
             for (int k = 0; k < d; k++) {
-                gx[i * d + k] = (float) (centred[i * d + k] * rowSum - y[i * dp + k]);
+                gx[i * d + k] = (float) ((centred[i * d + k] * rowSum - y[i * dp + k]) / featureScale);
             }
         }
         return gx;

@@ -336,18 +336,19 @@ final class FusedLogSinkhorn implements BpaPlan {
 
     @Override
     public void planRow(int i, float[] dst) {
+        // BPA's plan has unit marginals: P ≤ 1, so a positive exponent is rounding (with duals of 1e9 it is 60)
         float[] vf = finalVFloat();
         FloatVector ui = FloatVector.broadcast(F, finalUFloat()[i]);
         int base = i * m;
         int j = 0;
         for (int bound = F.loopBound(m); j < bound; j += L) {
-            VectorExp.exp(FloatVector.fromArray(F, logK, base + j).add(FloatVector.fromArray(F, vf, j)).add(ui))
+            VectorExp.exp(FloatVector.fromArray(F, logK, base + j).add(FloatVector.fromArray(F, vf, j)).add(ui).min(0f))
                     .intoArray(dst, j);
         }
         if (j < m) {
             VectorMask<Float> mk = F.indexInRange(j, m);
-            VectorExp.exp(FloatVector.fromArray(F, logK, base + j, mk).add(FloatVector.fromArray(F, vf, j, mk)).add(ui))
-                    .intoArray(dst, j, mk);
+            VectorExp.exp(FloatVector.fromArray(F, logK, base + j, mk).add(FloatVector.fromArray(F, vf, j, mk)).add(ui)
+                    .min(0f)).intoArray(dst, j, mk);
         }
     }
 
@@ -407,7 +408,8 @@ final class FusedLogSinkhorn implements BpaPlan {
     }
 
     /**
-     * Reverse mode through the iterations (SPEC §3). On entry {@code g} holds A = ∂L/∂logP and gu, gv its
+     * Reverse mode through the iterations (SPEC §3). Pᶜ/b and Pʳ/a are at most 1, so their exponents are
+     * clamped at 0: with duals of 1e9 float32 rounds an exponent by ±60, which must not become ∞·0. On entry {@code g} holds A = ∂L/∂logP and gu, gv its
      * row and column sums; on exit g holds ∂L/∂logK. Pᶜ and Pʳ of every iteration are recomputed from logK.
      */
     void backward(float[] g, double[] gu, double[] gv) {

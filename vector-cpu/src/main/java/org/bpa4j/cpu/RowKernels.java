@@ -198,7 +198,7 @@ final class RowKernels {
         int j = 0;
         for (int bound = F.loopBound(len); j < bound; j += L) {
             FloatVector x = FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, j)).add(cv);
-            FloatVector e = VectorExp.exp(x).mul(FloatVector.fromArray(F, w, j));
+            FloatVector e = VectorExp.exp(x.min(0f)).mul(FloatVector.fromArray(F, w, j));
             e.intoArray(out, j);
             acc = acc.add(e);
             if (++blocks == FLUSH) {
@@ -210,7 +210,7 @@ final class RowKernels {
         if (j < len) {
             VectorMask<Float> m = F.indexInRange(j, len);
             FloatVector x = FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, b, j, m)).add(cv);
-            FloatVector e = VectorExp.exp(x).mul(FloatVector.fromArray(F, w, j, m));
+            FloatVector e = VectorExp.exp(x.min(0f)).mul(FloatVector.fromArray(F, w, j, m));
             e.intoArray(out, j, m);
             acc = acc.add(e, m);
         }
@@ -228,14 +228,14 @@ final class RowKernels {
         int j = 0;
         for (int bound = F.loopBound(len); j < bound; j += L) {
             FloatVector x = FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, j)).add(cv);
-            FloatVector w = VectorExp.exp(x).mul(guv);
+            FloatVector w = VectorExp.exp(x.min(0f)).mul(guv);
             FloatVector.fromArray(F, part, j).add(w).intoArray(part, j);
             FloatVector.fromArray(F, g, ao + j).sub(w.add(FloatVector.fromArray(F, prior, j))).intoArray(g, ao + j);
         }
         if (j < len) {
             VectorMask<Float> m = F.indexInRange(j, len);
             FloatVector x = FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, b, j, m)).add(cv);
-            FloatVector w = VectorExp.exp(x).mul(guv);
+            FloatVector w = VectorExp.exp(x.min(0f)).mul(guv);
             FloatVector.fromArray(F, part, j, m).add(w).intoArray(part, j, m);
             FloatVector.fromArray(F, g, ao + j, m).sub(w.add(FloatVector.fromArray(F, prior, j, m)))
                     .intoArray(g, ao + j, m);
@@ -252,7 +252,7 @@ final class RowKernels {
         int j = 0;
         for (int bound = F.loopBound(len); j < bound; j += L) {
             FloatVector x = FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, j)).add(cv);
-            FloatVector e = VectorExp.exp(x);
+            FloatVector e = VectorExp.exp(x.min(0f));
             e.intoArray(out, j);
             acc = e.fma(FloatVector.fromArray(F, w, j), acc);
             if (++blocks == FLUSH) {
@@ -264,7 +264,7 @@ final class RowKernels {
         if (j < len) {
             VectorMask<Float> m = F.indexInRange(j, len);
             FloatVector x = FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, b, j, m)).add(cv);
-            FloatVector e = VectorExp.exp(x);
+            FloatVector e = VectorExp.exp(x.min(0f));
             e.intoArray(out, j, m);
             acc = acc.add(e.mul(FloatVector.fromArray(F, w, j, m)), m);
         }
