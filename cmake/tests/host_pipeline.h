@@ -7,6 +7,7 @@
 
 #include "bpa_math.cuh"
 #include "row_math.cuh"
+#include "small_set.cuh"
 
 namespace host {
 
@@ -111,18 +112,14 @@ struct BpaOptions {
     std::vector<int> labels;
 };
 
-// BPA on B sets of n×d features, as CudaBpa drives the kernels.
-struct Bpa {
+// SPEC §2 step 1 as CostSetup runs it: bpa_normalize_rows, the Gram GEMM (a plain loop here), and for the
+// Euclidean cost bpa_euclidean_distances + reduce_max_per_set.
+struct Cost {
     int B, n, d;
-    BpaOptions o;
-    FVec x, unit, norms, sqNorms, base, setScale, setMaxLogP, out;
-    Sinkhorn sk{};
+    bool euclidean;
+    FVec x, unit, norms, sqNorms, base, setScale;
 
-    int kind() const { return o.euclidean ? BASE_DISTANCE : BASE_SIMILARITY; }
-    int mode() const { return o.sigmoid ? OUTPUT_SIGMOID : OUTPUT_EXP; }
-    int L() const { return (int)o.labels.size(); }
-
-    Bpa(FVec x_, int B_, int n_, int d_, BpaOptions opt) : B(B_), n(n_), d(d_), o(std::move(opt)), x(std::move(x_)) {
+    Cost(FVec x_, int B_, int n_, int d_, bool euclidean_) : B(B_), n(n_), d(d_), euclidean(euclidean_), x(std::move(x_)) {
         int rows = B * n;
         unit.assign(x.size(), 0.0f);
         norms.assign(rows, 0.0f);
@@ -134,7 +131,7 @@ struct Bpa {
             sqNorms[r] = sq;
             for (int k = 0; k < d; k++) unit[(size_t)r * d + k] = x[(size_t)r * d + k] / fmaxf(norms[r], NORM_FLOOR);
         }
-        const FVec& f = o.euclidean ? x : unit;
+        const FVec& f = euclidean ? x : unit;
         base.assign((size_t)B * n * n, 0.0f);
         for (int b = 0; b < B; b++)  // cuBLAS: base = F Fᵀ
             for (int i = 0; i < n; i++)
@@ -144,7 +141,7 @@ struct Bpa {
                     base[((size_t)b * n + i) * n + j] = dot;
                 }
         setScale.assign(B, 0.0f);
-        if (o.euclidean) {
+        if (euclidean) {
             for (int b = 0; b < B; b++)  // bpa_euclidean_distances + reduce_max_per_set
                 for (int i = 0; i < n; i++)
                     for (int j = 0; j < n; j++) {
@@ -153,13 +150,75 @@ struct Bpa {
                         setScale[b] = fmaxf(setScale[b], e);
                     }
         }
-        sk = Sinkhorn{B, n, n, o.iterations, kind(), o.maskDiagonal ? 1 : 0, 1.0f / o.reg, &base, &base,
-                &setScale, nullptr, nullptr};
+    }
+
+    int kind() const { return euclidean ? BASE_DISTANCE : BASE_SIMILARITY; }
+
+    // Cosine: ∂L/∂x from W = S + Sᵀ per set (cuBLAS -W X̂, then bpa_cosine_input_grad).
+    FVec cosine_grad(const FVec& W) const {
+        FVec gx(x.size(), 0.0f);
+        for (int b = 0; b < B; b++)
+            for (int i = 0; i < n; i++) {
+                std::vector<float> gUnit(d, 0.0f);
+                for (int j = 0; j < n; j++)
+                    for (int k = 0; k < d; k++)
+                        gUnit[k] -= W[((size_t)b * n + i) * n + j] * unit[((size_t)b * n + j) * d + k];
+                size_t r = (size_t)b * n + i;
+                float radial = 0;
+                for (int k = 0; k < d; k++) radial += unit[r * d + k] * gUnit[k];
+                for (int k = 0; k < d; k++) gx[r * d + k] = cosine_input_grad(gUnit[k], unit[r * d + k], radial, norms[r]);
+            }
+        return gx;
+    }
+
+    // Euclidean: ∂L/∂x from S = ∂L/∂C and, per set, Σ S_kl D_kl and the number of entries at the max
+    // (bpa_euclidean_weights, column_sums, cuBLAS V X + Vᵀ X, bpa_euclidean_input_grad).
+    FVec euclidean_grad(const FVec& S, const FVec& dotSum, const FVec& tieSum) const {
+        FVec gx(x.size(), 0.0f);
+        for (int b = 0; b < B; b++) {
+            float maxD = setScale[b];
+            float gradMax = maxD > 0 ? -dotSum[b] / (maxD * maxD) : 0.0f;
+            FVec V((size_t)n * n), rs(n, 0.0f), cs(n, 0.0f);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) {
+                    size_t e = ((size_t)b * n + i) * n + j;
+                    V[(size_t)i * n + j] = euclidean_weight(S[e], base[e], maxD, gradMax, fmaxf(tieSum[b], 1.0f));
+                    rs[i] += V[(size_t)i * n + j];
+                    cs[j] += V[(size_t)i * n + j];
+                }
+            for (int i = 0; i < n; i++)
+                for (int k = 0; k < d; k++) {
+                    float vx = 0;
+                    for (int j = 0; j < n; j++)
+                        vx += (V[(size_t)i * n + j] + V[(size_t)j * n + i]) * x[((size_t)b * n + j) * d + k];
+                    size_t e = ((size_t)b * n + i) * d + k;
+                    gx[e] = x[e] * (rs[i] + cs[i]) - vx;
+                }
+        }
+        return gx;
+    }
+};
+
+// BPA on B sets of n×d features, as CudaBpa drives the multi-launch kernels.
+struct Bpa {
+    int B, n, d;
+    BpaOptions o;
+    Cost cost;
+    FVec setMaxLogP, out;
+    Sinkhorn sk{};
+
+    int mode() const { return o.sigmoid ? OUTPUT_SIGMOID : OUTPUT_EXP; }
+    int L() const { return (int)o.labels.size(); }
+
+    Bpa(FVec x_, int B_, int n_, int d_, BpaOptions opt)
+        : B(B_), n(n_), d(d_), o(std::move(opt)), cost(std::move(x_), B_, n_, d_, o.euclidean) {
+        sk = Sinkhorn{B, n, n, o.iterations, cost.kind(), o.maskDiagonal ? 1 : 0, 1.0f / o.reg, &cost.base, &cost.base,
+                &cost.setScale, nullptr, nullptr};
         sk.forward();
         setMaxLogP.assign(B, -INFINITY);
         for (int b = 0; b < B; b++)
             for (int j = 0; j < n; j++) setMaxLogP[b] = fmaxf(setMaxLogP[b], sk.colMax[(size_t)b * n + j]);
-        out.assign(base.size(), 0.0f);
+        out.assign(cost.base.size(), 0.0f);
         for (int b = 0; b < B; b++)  // bpa_output
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < n; j++) {
@@ -181,47 +240,81 @@ struct Bpa {
                     A[e] = grad_logp_value(logP, G[e], i, j, mode(), o.maskDiagonal, rawScale, L());
                 }
         FVec S = sk.backward(A, -1.0f / o.reg, o.maskDiagonal ? 1 : 0);
-        FVec gx(x.size(), 0.0f);
         if (!o.euclidean) {
+            FVec W(S.size());  // the two GEMMs S X̂ + Sᵀ X̂
             for (int b = 0; b < B; b++)
-                for (int i = 0; i < n; i++) {
-                    std::vector<float> gUnit(d, 0.0f);  // cuBLAS: -(S X̂ + Sᵀ X̂)
+                for (int i = 0; i < n; i++)
                     for (int j = 0; j < n; j++)
-                        for (int k = 0; k < d; k++)
-                            gUnit[k] -= (S[((size_t)b * n + i) * n + j] + S[((size_t)b * n + j) * n + i]) * unit[((size_t)b * n + j) * d + k];
-                    size_t r = (size_t)b * n + i;
-                    float radial = 0;
-                    for (int k = 0; k < d; k++) radial += unit[r * d + k] * gUnit[k];
-                    for (int k = 0; k < d; k++) gx[r * d + k] = cosine_input_grad(gUnit[k], unit[r * d + k], radial, norms[r]);
-                }
-            return gx;
+                        W[((size_t)b * n + i) * n + j] = S[((size_t)b * n + i) * n + j] + S[((size_t)b * n + j) * n + i];
+            return cost.cosine_grad(W);
         }
-        for (int b = 0; b < B; b++) {
-            float dot = 0, ties = 0;  // sinkhorn_grad_combine's rowDot/rowTies, reduce_sum_per_set
+        FVec dot(B, 0.0f), ties(B, 0.0f);
+        for (int b = 0; b < B; b++)  // sinkhorn_grad_combine's rowDot/rowTies, reduce_sum_per_set
             for (size_t e = (size_t)b * n * n; e < (size_t)(b + 1) * n * n; e++) {
-                dot += S[e] * base[e];
-                ties += base[e] == setScale[b] ? 1.0f : 0.0f;
+                dot[b] += S[e] * cost.base[e];
+                ties[b] += cost.base[e] == cost.setScale[b] ? 1.0f : 0.0f;
             }
-            float maxD = setScale[b];
-            float gradMax = maxD > 0 ? -dot / (maxD * maxD) : 0.0f;
-            FVec V((size_t)n * n), rs(n, 0.0f), cs(n, 0.0f);
-            for (int i = 0; i < n; i++)  // bpa_euclidean_weights, column_sums
-                for (int j = 0; j < n; j++) {
-                    size_t e = ((size_t)b * n + i) * n + j;
-                    V[(size_t)i * n + j] = euclidean_weight(S[e], base[e], maxD, gradMax, fmaxf(ties, 1.0f));
-                    rs[i] += V[(size_t)i * n + j];
-                    cs[j] += V[(size_t)i * n + j];
-                }
-            for (int i = 0; i < n; i++)  // cuBLAS V X + Vᵀ X, then bpa_euclidean_input_grad
-                for (int k = 0; k < d; k++) {
-                    float vx = 0;
-                    for (int j = 0; j < n; j++)
-                        vx += (V[(size_t)i * n + j] + V[(size_t)j * n + i]) * x[((size_t)b * n + j) * d + k];
-                    size_t e = ((size_t)b * n + i) * d + k;
-                    gx[e] = x[e] * (rs[i] + cs[i]) - vx;
-                }
+        return cost.euclidean_grad(S, dot, ties);
+    }
+};
+
+// BPA on B sets through the small-set kernels (small_set.cuh), each set run by a team: the same template
+// code as bpa_small_forward / bpa_small_backward, with the team's shared memory a host vector.
+template <class RunTeam>
+struct SmallBpa {
+    int B, n, d;
+    BpaOptions o;
+    RunTeam runTeam;
+    Cost cost;
+    FVec U, V, setMaxLogP, out;
+    std::vector<int> labels, labelCounts;  // padded to n per set, as org.bpa4j.cuda.Labels uploads them
+
+    int mode() const { return o.sigmoid ? OUTPUT_SIGMOID : OUTPUT_EXP; }
+    const int* labelsOrNull() const { return o.labels.empty() ? nullptr : labels.data(); }
+    const int* countsOrNull() const { return o.labels.empty() ? nullptr : labelCounts.data(); }
+
+    SmallSets sets() const {
+        return SmallSets{cost.base.data(), n, cost.kind(), o.maskDiagonal ? 1 : 0, 1.0f / o.reg, cost.setScale.data(),
+                B, o.iterations};
+    }
+
+    SmallBpa(FVec x_, int B_, int n_, int d_, BpaOptions opt, RunTeam run)
+        : B(B_), n(n_), d(d_), o(std::move(opt)), runTeam(run), cost(std::move(x_), B_, n_, d_, o.euclidean) {
+        U.assign((size_t)(o.iterations + 1) * B * n, NAN);
+        V.assign(U.size(), NAN);
+        setMaxLogP.assign(B, NAN);
+        out.assign(cost.base.size(), NAN);
+        labels.assign((size_t)B * n, 0);
+        labelCounts.assign(B, (int)o.labels.size());
+        for (int b = 0; b < B; b++)
+            for (size_t k = 0; k < o.labels.size(); k++) labels[(size_t)b * n + k] = o.labels[k];
+        SmallSets s = sets();
+        for (int b = 0; b < B; b++) {
+            FVec shared(small_forward_shared_floats(n), NAN);
+            runTeam([&](auto& team) {
+                small_set_forward(team, s, b, mode(), labelsOrNull(), countsOrNull(), n, U.data(), V.data(),
+                        o.maxScale ? setMaxLogP.data() : nullptr, out.data(), shared.data());
+            });
         }
-        return gx;
+    }
+
+    // ∂L/∂x; also leaves S (Euclidean) or S + Sᵀ (cosine) in lastS.
+    FVec lastS;
+
+    FVec backward(const FVec& G) {
+        lastS = G;
+        FVec dot(B, NAN), ties(B, NAN);
+        SmallSets s = sets();
+        for (int b = 0; b < B; b++) {
+            FVec shared(small_backward_shared_floats(n, o.iterations), NAN);
+            runTeam([&](auto& team) {
+                small_set_backward(team, s, b, U.data(), V.data(), mode(), o.maxScale ? setMaxLogP.data() : nullptr,
+                        countsOrNull(), lastS.data(),
+                        -1.0f / o.reg, o.euclidean ? 0 : 1, o.euclidean ? dot.data() : nullptr,
+                        o.euclidean ? ties.data() : nullptr, shared.data());
+            });
+        }
+        return o.euclidean ? cost.euclidean_grad(lastS, dot, ties) : cost.cosine_grad(lastS);
     }
 };
 

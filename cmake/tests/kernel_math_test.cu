@@ -6,7 +6,9 @@
 #include <string>
 
 #include "double_reference.h"
+#include "golden_case.h"
 #include "host_pipeline.h"
+#include "host_teams.h"
 
 static int failures = 0;
 static int checks = 0;
@@ -19,12 +21,15 @@ static void expect(bool ok, const std::string& what) {
     }
 }
 
-// max |a - b| relative to max(max |b|, floor)
+// max |a - b| relative to max(max |b|, floor); a NaN anywhere is an infinite error
 template <typename A, typename B>
 static double relative_error(const A& actual, const B& expected, double floor = 1e-30) {
     double scale = floor, worst = 0;
     for (size_t k = 0; k < expected.size(); k++) scale = std::max(scale, std::fabs((double)expected[k]));
-    for (size_t k = 0; k < expected.size(); k++) worst = std::max(worst, std::fabs((double)actual[k] - (double)expected[k]));
+    for (size_t k = 0; k < expected.size(); k++) {
+        double diff = std::fabs((double)actual[k] - (double)expected[k]);
+        worst = std::isnan(diff) ? INFINITY : std::max(worst, diff);
+    }
     return worst / scale;
 }
 
@@ -90,14 +95,42 @@ static std::vector<double> random_features(Random& rnd, int count) {
     return x;
 }
 
-// One BPA configuration on B sets: forward output and backward gradient against the double reference.
+static std::vector<float> slice(const std::vector<float>& v, size_t from, size_t count) {
+    return std::vector<float>(v.begin() + from, v.begin() + from + count);
+}
+
+static const auto SEQUENTIAL = [](auto body) { host::run_sequential(body); };
+// 3 warps of 5 lanes: rows and columns split unevenly, every reduction across several threads
+static const auto THREADED = [](auto body) { host::run_threaded(3, 5, body); };
+
+// One BPA configuration on B sets: forward output and backward gradient of the multi-launch pipeline and
+// (n ≤ 128) of the small-set kernels, run by one thread and by a team of threads, against the double
+// reference; and the small-set duals against the multi-launch ones.
 static void test_bpa(const std::string& name, int B, int n, int d, host::BpaOptions o, uint64_t seed,
         const std::vector<double>* fixedX = nullptr) {
     Random rnd(seed);
     std::vector<double> x = fixedX ? *fixedX : random_features(rnd, B * n * d);
     std::vector<double> G = random_features(rnd, B * n * n);
-    host::Bpa pipeline(std::vector<float>(x.begin(), x.end()), B, n, d, o);
-    std::vector<float> gx = pipeline.backward(std::vector<float>(G.begin(), G.end()));
+    std::vector<float> fx(x.begin(), x.end()), fG(G.begin(), G.end());
+    host::Bpa pipeline(fx, B, n, d, o);
+    std::vector<float> gx = pipeline.backward(fG);
+    bool small = n <= bpa::SMALL_SET_MAX_N;
+    std::vector<float> smallOut[2], smallGrad[2];
+    if (small) {
+        host::SmallBpa<decltype(SEQUENTIAL)> sequential(fx, B, n, d, o, SEQUENTIAL);
+        host::SmallBpa<decltype(THREADED)> threaded(fx, B, n, d, o, THREADED);
+        smallOut[0] = sequential.out;
+        smallOut[1] = threaded.out;
+        smallGrad[0] = sequential.backward(fG);
+        smallGrad[1] = threaded.backward(fG);
+        // one thread does the multi-launch path's arithmetic in the same order: the same duals, bit for bit,
+        // at every iteration (slot 0 included: zeros), and the same max logP
+        expect(sequential.U == pipeline.sk.U && sequential.V == pipeline.sk.V,
+                name + ": small-set dual histories (1 thread) equal the multi-launch ones bit for bit");
+        if (o.maxScale) {
+            expect(sequential.setMaxLogP == pipeline.setMaxLogP, name + ": small-set max logP equals the multi-launch one");
+        }
+    }
     for (int b = 0; b < B; b++) {
         ref::Options ro;
         ro.euclidean = o.euclidean;
@@ -110,11 +143,45 @@ static void test_bpa(const std::string& name, int B, int n, int d, host::BpaOpti
         std::vector<double> xs(x.begin() + (size_t)b * n * d, x.begin() + (size_t)(b + 1) * n * d);
         std::vector<double> gs(G.begin() + (size_t)b * n * n, G.begin() + (size_t)(b + 1) * n * n);
         ref::Bpa reference(xs, n, d, ro);
-        std::vector<float> out(pipeline.out.begin() + (size_t)b * n * n, pipeline.out.begin() + (size_t)(b + 1) * n * n);
-        std::vector<float> grad(gx.begin() + (size_t)b * n * d, gx.begin() + (size_t)(b + 1) * n * d);
+        std::vector<double> expectedGrad = reference.backward(gs);
+        size_t outAt = (size_t)b * n * n, gradAt = (size_t)b * n * d;
         std::string where = name + " set " + std::to_string(b);
-        expect_close(out, reference.out, 1e-4, where + ": output");
-        expect_close(grad, reference.backward(gs), 5e-4, where + ": gradient");
+        expect_close(slice(pipeline.out, outAt, n * n), reference.out, 1e-4, where + ": output");
+        expect_close(slice(gx, gradAt, n * d), expectedGrad, 5e-4, where + ": gradient");
+        for (int k = 0; small && k < 2; k++) {
+            std::string path = k == 0 ? " (small set, 1 thread)" : " (small set, 3x5 threads)";
+            expect_close(slice(smallOut[k], outAt, n * n), reference.out, 1e-4, where + ": output" + path);
+            expect_close(slice(smallGrad[k], gradAt, n * d), expectedGrad, 5e-4, where + ": gradient" + path);
+        }
+    }
+}
+
+// Every golden BPA case (the authors' PyTorch, float64) through both pipelines, to 1e-4 / 5e-4 in float32.
+static void test_golden_bpa(const std::string& root) {
+    for (const golden::Case& c : golden::cases(root, "bpa")) {
+        golden::Array X = c.array("X"), G = c.array("G"), out = c.array("out"), dX = c.array("dX");
+        int n = (int)X.shape[0], d = (int)X.shape[1];
+        host::BpaOptions o;
+        o.euclidean = c.get("metric") == "euclidean";
+        o.reg = (float)c.number("reg");
+        o.iterations = (int)c.number("iterations");
+        o.sigmoid = c.flag("sigmoid");
+        o.maskDiagonal = c.flag("maskDiagonal");
+        o.maxScale = c.flag("maxScale");
+        int labeled = (int)c.number("labeled");
+        if (labeled > 0) {
+            golden::Array y = c.array("y");
+            for (int k = 0; k < labeled; k++) o.labels.push_back((int)y.values[k]);
+        }
+        std::vector<float> fx(X.values.begin(), X.values.end()), fG(G.values.begin(), G.values.end());
+        host::Bpa general(fx, 1, n, d, o);
+        expect_close(general.out, out.values, 1e-4, c.name + ": output (multi-launch)");
+        expect_close(general.backward(fG), dX.values, 5e-4, c.name + ": dX (multi-launch)");
+        if (n <= bpa::SMALL_SET_MAX_N) {
+            host::SmallBpa<decltype(THREADED)> small(fx, 1, n, d, o, THREADED);
+            expect_close(small.out, out.values, 1e-4, c.name + ": output (small set)");
+            expect_close(small.backward(fG), dX.values, 5e-4, c.name + ": dX (small set)");
+        }
     }
 }
 
@@ -156,7 +223,11 @@ static void test_sinkhorn(int n, int m, float reg, int T, uint64_t seed) {
     expect_close(dC, gLogK, 5e-4, name + ": cost gradient");
 }
 
-int main() {
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::printf("usage: kernel_math_test GOLDEN_DIR (java-api/src/test/resources/golden)\n");
+        return 2;
+    }
     test_lse();
     test_elements();
     host::BpaOptions o;
@@ -192,6 +263,16 @@ int main() {
     // the corners of a square (plus its centre): both diagonals attain the max, 4 tied entries
     std::vector<double> square = {0, 0, 1, 0, 0, 1, 1, 1, 0.5, 0.5};
     test_bpa("euclidean ties", 1, 5, 2, euc, 10, &square);
+    host::BpaOptions episode = o;
+    episode.labels = {0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4};
+    test_bpa("few-shot episodes 80x64 with labels", 3, 80, 64, episode, 13);
+    test_bpa("largest small set, n = 128", 1, 128, 9, o, 14);
+    host::BpaOptions eucSig = euc;
+    eucSig.sigmoid = true;
+    eucSig.labels = {1, 1, 0};
+    test_bpa("euclidean, sigmoid, labels", 2, 33, 5, eucSig, 15);
+    test_bpa("one point", 1, 1, 4, o, 16);
+    test_golden_bpa(argv[1]);
     test_sinkhorn(7, 5, 0.1f, 20, 11);
     test_sinkhorn(4, 9, 0.5f, 3, 12);
     std::printf("%d passed, %d failed\n", checks - failures, failures);

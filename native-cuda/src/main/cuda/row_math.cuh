@@ -7,28 +7,63 @@
 
 namespace bpa {
 
-// Running LSE over this thread's columns of logK_ij + add_j (one row i of the stored base matrix).
-BPA_HD Lse lse_row_partial(const float* row, int i, int cols, int kind, int maskDiag, float invReg,
-        float setScale, const float* add, int start, int step) {
+// logK_ij along one row i of a stored base matrix, derived on the fly (the multi-launch kernels).
+struct BaseRow {
+    const float* row;
+    int i;
+    int kind;
+    int maskDiag;
+    float invReg;
+    float setScale;
+
+    BPA_HD float operator()(int j) const {
+        return log_kernel(row[j], kind, j == i, maskDiag, invReg, setScale);
+    }
+};
+
+// One row of logK held as such (the small-set kernels keep the set's logK in shared memory).
+struct LogKRow {
+    const float* row;
+
+    BPA_HD float operator()(int j) const {
+        return row[j];
+    }
+};
+
+// Running LSE over this thread's columns of logK_ij + add_j.
+template <class Row>
+BPA_HD Lse lse_partial(const Row& logK, int cols, const float* add, int start, int step) {
     Lse acc = lse_empty();
     for (int j = start; j < cols; j += step) {
-        acc = lse_push(acc, log_kernel(row[j], kind, j == i, maskDiag, invReg, setScale) + add[j]);
+        acc = lse_push(acc, logK(j) + add[j]);
     }
     return acc;
 }
 
 // Σ_j w_j exp(rowShift + logK_ij + colAdd_j - colSub_j) over this thread's columns: a row of a plan
 // recomputed from logK and duals, weighted (w null means weight 1, colSub null means 0).
-BPA_HD float weighted_exp_row_partial(const float* row, int i, int cols, int kind, int maskDiag, float invReg,
-        float setScale, float rowShift, const float* colAdd, const float* colSub, const float* weight,
-        int start, int step) {
+template <class Row>
+BPA_HD float weighted_exp_partial(const Row& logK, int cols, float rowShift, const float* colAdd,
+        const float* colSub, const float* weight, int start, int step) {
     float acc = 0.0f;
     for (int j = start; j < cols; j += step) {
-        float lk = log_kernel(row[j], kind, j == i, maskDiag, invReg, setScale);
-        float e = expf(rowShift + lk + colAdd[j] - (colSub ? colSub[j] : 0.0f));
+        float e = expf(rowShift + logK(j) + colAdd[j] - (colSub ? colSub[j] : 0.0f));
         acc += weight ? weight[j] * e : e;
     }
     return acc;
+}
+
+// The same on row i of a stored base matrix.
+BPA_HD Lse lse_row_partial(const float* row, int i, int cols, int kind, int maskDiag, float invReg,
+        float setScale, const float* add, int start, int step) {
+    return lse_partial(BaseRow{row, i, kind, maskDiag, invReg, setScale}, cols, add, start, step);
+}
+
+BPA_HD float weighted_exp_row_partial(const float* row, int i, int cols, int kind, int maskDiag, float invReg,
+        float setScale, float rowShift, const float* colAdd, const float* colSub, const float* weight,
+        int start, int step) {
+    return weighted_exp_partial(BaseRow{row, i, kind, maskDiag, invReg, setScale}, cols, rowShift, colAdd, colSub,
+            weight, start, step);
 }
 
 // Where the backward pass keeps, for every iteration t, the duals and the gradients flowing into them.

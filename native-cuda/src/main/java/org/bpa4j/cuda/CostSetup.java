@@ -21,13 +21,16 @@ record CostSetup(BaseMatrix matrix, View features, View unit, View norms) {
         return 4L * ((long) sets * n * n + 2L * sets * n * d + 3L * sets * n + sets);
     }
 
+    /** X from host memory into the workspace's "features" buffer, then {@link #onDevice}. */
     static CostSetup run(Workspace ws, KernelLaunches k, BpaOptions options, Tensor x) {
-        int sets = x.sets();
-        int n = x.rows();
-        int d = x.cols();
-        long rows = (long) sets * n;
-        View features = ws.floats("features", rows * d);
+        View features = ws.floats("features", x.size());
         HostTransfer.upload(ws, x, features);
+        return onDevice(ws, k, options, features, x.sets(), x.rows(), x.cols());
+    }
+
+    /** The same from sets×n×d float32 features already on the device (read, never written). */
+    static CostSetup onDevice(Workspace ws, KernelLaunches k, BpaOptions options, View features, int sets, int n, int d) {
+        long rows = (long) sets * n;
         View norms = ws.floats("norms", rows);
         View base = ws.floats("base", rows * n);
         float invReg = (float) (1.0 / options.reg());

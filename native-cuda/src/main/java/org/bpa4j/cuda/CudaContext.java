@@ -34,7 +34,11 @@ final class CudaContext {
             "gather_history_slot", "scatter_history_slot",
             "sinkhorn_lse_rows", "sinkhorn_weighted_exp_rowsum", "bpa_output",
             "bpa_grad_logp", "sinkhorn_grad_combine", "bpa_euclidean_weights",
-            "bpa_cosine_input_grad", "bpa_euclidean_input_grad");
+            "bpa_cosine_input_grad", "bpa_euclidean_input_grad",
+            SmallSets.FORWARD_KERNEL, SmallSets.BACKWARD_KERNEL);
+
+    /** Shared memory a block may use without opting in; what the small-set kernels get if opting in fails. */
+    private static final int DEFAULT_SHARED_BYTES = 48 * 1024;
 
     private static final int DEVICE = 0;
 
@@ -173,6 +177,8 @@ final class CudaContext {
             }
             kernels.put(k, new Kernel(k, f));
         }
+        allowLargeSharedMemory(kernels.get(SmallSets.FORWARD_KERNEL));
+        allowLargeSharedMemory(kernels.get(SmallSets.BACKWARD_KERNEL));
         // 5. cuBLAS (libcublas.so.13 from the system)
         try {
             Loader.load(cublas.class);
@@ -188,6 +194,28 @@ final class CudaContext {
         }
         return new Probe(new CudaContext(name, cc, memory, driver[0], runtime[0], fatbin.length, Map.copyOf(kernels)),
                 null);
+    }
+
+    /**
+     * Lets a kernel use the device's whole opt-in shared memory per block (99 KiB on sm_86/89, 163 KiB on
+     * sm_80, 227 KiB on sm_90) beside its static shared memory; where that fails it keeps the default 48 KiB
+     * and larger sets simply take the multi-launch path.
+     */
+    private static void allowLargeSharedMemory(Kernel kernel) {
+        int[] staticBytes = new int[1];
+        CudaCheck.driver(cudart.cuFuncGetAttribute(staticBytes, cudart.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
+                kernel.function()), "cuFuncGetAttribute(" + kernel.name() + ", static shared size)");
+        int[] optIn = new int[1];
+        int status = cudart.cudaDeviceGetAttribute(optIn, cudart.cudaDevAttrMaxSharedMemoryPerBlockOptin, DEVICE);
+        int allowed = DEFAULT_SHARED_BYTES - staticBytes[0];
+        if (status == cudart.cudaSuccess && optIn[0] - staticBytes[0] > allowed) {
+            int wanted = optIn[0] - staticBytes[0];
+            if (cudart.cuFuncSetAttribute(kernel.function(), cudart.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                    wanted) == cudart.CUDA_SUCCESS) {
+                allowed = wanted;
+            }
+        }
+        kernel.allowDynamicShared(allowed);
     }
 
     private static Probe fail(String reason) {

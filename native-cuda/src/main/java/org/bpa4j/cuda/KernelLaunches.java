@@ -98,6 +98,24 @@ final class KernelLaunches {
                 .i32(zeroDiagonal ? 1 : 0).ptr(rowDot).ptr(rowTies));
     }
 
+    /** Forward pass of every set in one launch (small_set.cuh); out may be the base matrix. */
+    void smallForward(BaseMatrix m, int iterations, int mode, View labels, View labelCounts, int labelStride, View u,
+            View v, View setMaxLogP, View out) {
+        context.kernel(SmallSets.FORWARD_KERNEL).launch(ws, m.sets(), 1, 1, SmallSets.THREADS, 1,
+                Math.toIntExact(SmallSets.forwardSharedBytes(m.rows())),
+                m.push(ws.args()).i32(m.sets()).i32(iterations).i32(mode).ptr(labels).ptr(labelCounts).i32(labelStride)
+                        .ptr(u).ptr(v).ptr(setMaxLogP).ptr(out));
+    }
+
+    /** Backward pass of every set in one launch (small_set.cuh): grad from ∂L/∂Z to outScale·∂L/∂logK. */
+    void smallBackward(BaseMatrix m, int iterations, View u, View v, int mode, View setMaxLogP, View labelCounts,
+            View grad, float outScale, boolean symmetrize, View dotSum, View tieSum) {
+        context.kernel(SmallSets.BACKWARD_KERNEL).launch(ws, m.sets(), 1, 1, SmallSets.THREADS, 1,
+                Math.toIntExact(SmallSets.backwardSharedBytes(m.rows(), iterations)),
+                m.push(ws.args()).i32(m.sets()).i32(iterations).ptr(u).ptr(v).i32(mode).ptr(setMaxLogP)
+                        .ptr(labelCounts).ptr(grad).f32(outScale).i32(symmetrize ? 1 : 0).ptr(dotSum).ptr(tieSum));
+    }
+
     void euclideanWeights(View grad, View dist, int sets, int n, View setScale, View dotSum, View tieSum,
             View rowSums) {
         context.kernel("bpa_euclidean_weights").launch(ws, (long) sets * n, LaunchShape.rowBlock(n),
