@@ -3,6 +3,8 @@ package org.bpa4j.cuda;
 import org.bpa4j.Device;
 import org.bpa4j.Tensor;
 import org.bpa4j.spi.Availability;
+import org.bpa4j.spi.BamOptions;
+import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaPass;
@@ -11,7 +13,8 @@ import org.bpa4j.spi.SinkhornPass;
 
 /**
  * The CUDA backend: cuBLAS for the Gram matrices and bpa4j's own kernels (a fatbin loaded with the driver
- * API) for the log-domain Sinkhorn iterations, the output and the backward pass, in float32 on device 0.
+ * API) for the log-domain Sinkhorn iterations, the output and the backward pass, and for the BAM loss, in
+ * float32 on device 0. Batches of small sets (few-shot episodes, n ≤ 128) run one thread block per set.
  * Available when the NVIDIA driver (CUDA 13), a device of compute capability ≥ 8.0, the CUDA 13 runtime and
  * cuBLAS libraries and the kernels all load; otherwise unavailable with the reason, never a crash.
  */
@@ -34,7 +37,8 @@ public final class CudaBackend implements Backend {
     @Override
     public String details() {
         Availability a = availability();
-        return a.available() ? a.reason() + "; float32 on the device, cuBLAS SGEMM, log-domain Sinkhorn kernels"
+        return a.available() ? a.reason() + "; float32 on the device, cuBLAS SGEMM, log-domain Sinkhorn kernels, sets of n ≤ "
+                + SmallSets.MAX_N + " one block each, BAM loss"
                 : "unavailable: " + a.reason();
     }
 
@@ -52,5 +56,13 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("CudaBackend.sinkhorn: options and cost must not be null");
         }
         return CudaSinkhorn.solve(CudaContext.get(), options, cost, a, b);
+    }
+
+    @Override
+    public BamPass bam(BamOptions options, Tensor z, Tensor zTeacher) {
+        if (options == null || z == null) {
+            throw new IllegalArgumentException("CudaBackend.bam: options and z must not be null");
+        }
+        return CudaBam.compute(CudaContext.get(), options, z, zTeacher);
     }
 }

@@ -35,7 +35,9 @@ final class CudaContext {
             "sinkhorn_lse_rows", "sinkhorn_weighted_exp_rowsum", "bpa_output",
             "bpa_grad_logp", "sinkhorn_grad_combine", "bpa_euclidean_weights",
             "bpa_cosine_input_grad", "bpa_euclidean_input_grad",
-            SmallSets.FORWARD_KERNEL, SmallSets.BACKWARD_KERNEL);
+            SmallSets.FORWARD_KERNEL, SmallSets.BACKWARD_KERNEL,
+            "bam_target_lse_rows", "bam_target_plan", "bam_view_sums", "bam_top_k_flags", "bam_keep_renormalize",
+            "bam_source_rows");
 
     /** Shared memory a block may use without opting in; what the small-set kernels get if opting in fails. */
     private static final int DEFAULT_SHARED_BYTES = 48 * 1024;

@@ -36,4 +36,18 @@ final class Gemm {
                     "cublasSgemmStridedBatched (" + (transposeM ? "Mᵀ" : "M") + "·X, " + n + "x" + d + ")");
         }
     }
+
+    /**
+     * C (m×p) = alpha · op(A) op(B) + beta · C for row-major matrices with row lengths lda, ldb, ldc; op
+     * transposes when asked. cuBLAS, column-major, computes the same as Cᵀ = op(B)ᵀ op(A)ᵀ on the stored arrays.
+     */
+    static void rowMajor(Workspace ws, boolean transA, boolean transB, int m, int p, int k, float alpha,
+            DeviceBuffer.View a, int lda, DeviceBuffer.View b, int ldb, float beta, DeviceBuffer.View c, int ldc,
+            String what) {
+        try (FloatPointer al = new FloatPointer(alpha); FloatPointer be = new FloatPointer(beta)) {
+            CudaCheck.cublas(cublas.cublasSgemm_v2(ws.cublasHandle(), transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N,
+                    transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N, p, m, k, al, b.asFloatPointer(), ldb,
+                    a.asFloatPointer(), lda, be, c.asFloatPointer(), ldc), "cublasSgemm (" + what + ")");
+        }
+    }
 }

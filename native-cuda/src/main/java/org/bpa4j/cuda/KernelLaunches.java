@@ -131,4 +131,38 @@ final class KernelLaunches {
         gridStride("bpa_euclidean_input_grad", (long) rows * d,
                 ws.args().ptr(x).ptr(rowSums).ptr(colSums).ptr(vx).ptr(gx).i32(rows).i32(d));
     }
+
+    /** The BAM layout's kernel arguments (BAM_LAYOUT_ARGS of bam_kernels.cu). */
+    private static KernelArgs layout(KernelArgs args, org.bpa4j.spi.BamLayout l) {
+        return args.i32(l.batch()).i32(l.views()).i32(l.largeCrops()).i32(l.targets()).i32(l.positiveMasking() ? 1 : 0);
+    }
+
+    /** out[r] = −LSE_k(q[r, k]/ε + add_k) over unmasked k, every row of a rows×cols matrix. */
+    void bamTargetLseRows(View q, int rows, int cols, org.bpa4j.spi.BamLayout l, float invReg, View add, View out) {
+        context.kernel("bam_target_lse_rows").launch(ws, rows, LaunchShape.rowBlock(cols),
+                layout(ws.args().ptr(q).i32(rows).i32(cols), l).f32(invReg).ptr(add).ptr(out));
+    }
+
+    void bamTargetPlan(View q, int rows, org.bpa4j.spi.BamLayout l, float invReg, View u, View p) {
+        context.kernel("bam_target_plan").launch(ws, rows, LaunchShape.rowBlock(l.targets()),
+                layout(ws.args().ptr(q).i32(rows), l).f32(invReg).ptr(u).ptr(p));
+    }
+
+    void bamViewSums(View p, org.bpa4j.spi.BamLayout l, View sums) {
+        gridStride("bam_view_sums", (long) l.batch() * l.targets(), layout(ws.args().ptr(p), l).ptr(sums));
+    }
+
+    void bamTopKFlags(View sums, org.bpa4j.spi.BamLayout l, int topK, View keep) {
+        gridStride("bam_top_k_flags", (long) l.batch() * l.targets(), layout(ws.args().ptr(sums), l).i32(topK).ptr(keep));
+    }
+
+    void bamKeepRenormalize(View p, int rows, org.bpa4j.spi.BamLayout l, View keep) {
+        context.kernel("bam_keep_renormalize").launch(ws, rows, LaunchShape.rowBlock(l.targets()),
+                layout(ws.args().ptr(p), l).ptr(keep));
+    }
+
+    void bamSourceRows(View q, org.bpa4j.spi.BamLayout l, float invTemperature, View p, View gradQ, View rowLoss) {
+        context.kernel("bam_source_rows").launch(ws, l.rows(), LaunchShape.rowBlock(l.targets()),
+                layout(ws.args().ptr(q), l).f32(invTemperature).ptr(p).ptr(gradQ).ptr(rowLoss));
+    }
 }
