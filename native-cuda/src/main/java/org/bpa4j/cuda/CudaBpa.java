@@ -79,7 +79,7 @@ final class CudaBpa implements BpaPass {
         KernelLaunches k = new KernelLaunches(context, ws);
         View featuresOnDevice = ws.floats("features", features.size());
         HostTransfer.upload(ws, features, featuresOnDevice);
-        DeviceForward f = runOnDevice(ws, k, options, featuresOnDevice, sets, n, d, labels.upload(ws), small);
+        DeviceForward f = runOnDevice(ws, k, options, featuresOnDevice, sets, n, d, labels.upload(ws), small, null);
         long perSlot = (long) sets * n;
         int[] outShape = x.rank() == 3 ? new int[] {sets, n, n} : new int[] {n, n};
         Tensor out = Tensor.zeros(options.precision(), outShape);
@@ -97,11 +97,11 @@ final class CudaBpa implements BpaPass {
 
     /**
      * The device part of the forward pass, asynchronous on the workspace's stream: from sets×n×d features
-     * on the device, the cost, T iterations, Z written over the base matrix. Separate from the transfers so
-     * that benchmarks can time it.
+     * on the device, the cost, T iterations, Z written into {@code out} (sets×n×n; null: over the base
+     * matrix). Separate from the transfers so that benchmarks and device-resident callers can use it.
      */
     static DeviceForward runOnDevice(Workspace ws, KernelLaunches k, BpaOptions options, View features, int sets,
-            int n, int d, Labels.OnDevice dl, boolean smallSets) {
+            int n, int d, Labels.OnDevice dl, boolean smallSets, View out) {
         int t = options.iterations();
         CostSetup cost = CostSetup.onDevice(ws, k, options, features, sets, n, d);
         BaseMatrix m = cost.matrix();
@@ -109,10 +109,11 @@ final class CudaBpa implements BpaPass {
         View u = ws.floats("u", (t + 1) * perSlot);
         View v = ws.floats("v", (t + 1) * perSlot);
         View setMax = options.maxScale() ? ws.floats("setMaxLogP", sets) : null;
+        View z = out != null ? out : m.base();  // Z may overwrite the base matrix entry by entry
         if (smallSets) {
-            // every iteration of every set in one launch; Z overwrites the base matrix
-            k.smallForward(m, t, mode(options), dl.labels(), dl.counts(), n, u, v, setMax, m.base());
-            return new DeviceForward(m.base(), u, v, setMax);
+            // every iteration of every set in one launch
+            k.smallForward(m, t, mode(options), dl.labels(), dl.counts(), n, u, v, setMax, z);
+            return new DeviceForward(z, u, v, setMax);
         }
         View colMaxLogP = ws.floats("colMaxLogP", perSlot);
         ws.zero(u, perSlot);
@@ -127,10 +128,8 @@ final class CudaBpa implements BpaPass {
         if (setMax != null) {
             k.reduceMaxPerSet(colMaxLogP, sets, n, setMax);
         }
-        // Z overwrites the base matrix entry by entry
-        k.output(m, u.plus(t * perSlot), v.plus(t * perSlot), mode(options), setMax, dl.labels(), dl.counts(), n,
-                m.base());
-        return new DeviceForward(m.base(), u, v, setMax);
+        k.output(m, u.plus(t * perSlot), v.plus(t * perSlot), mode(options), setMax, dl.labels(), dl.counts(), n, z);
+        return new DeviceForward(z, u, v, setMax);
     }
 
     @Override
@@ -166,8 +165,8 @@ final class CudaBpa implements BpaPass {
         }
         View grad = ws.floats("grad", perSlot * n);
         HostTransfer.upload(ws, gradOutput, grad);
-        View gx = backwardOnDevice(ws, k, options, featuresOnDevice, sets, n, d, u, v, setMax, labels.upload(ws), grad,
-                small);
+        View gx = ws.floats("gradFeatures", perSlot * d);
+        backwardOnDevice(ws, k, options, featuresOnDevice, sets, n, d, u, v, setMax, labels.upload(ws), grad, small, gx);
         Tensor dx = Tensor.zeros(options.precision(), features.shape());
         HostTransfer.download(ws, gx, dx.size(), dx);
         ws.synchronize("BPA backward");
@@ -176,10 +175,10 @@ final class CudaBpa implements BpaPass {
 
     /**
      * The device part of the backward pass, asynchronous on the workspace's stream: from the features, the
-     * forward's duals and ∂L/∂Z on the device (grad, overwritten), ∂L/∂X into the returned view.
+     * forward's duals and ∂L/∂Z on the device (grad, overwritten), ∂L/∂X into {@code gx} (sets×n×d).
      */
-    static View backwardOnDevice(Workspace ws, KernelLaunches k, BpaOptions options, View features, int sets, int n,
-            int d, View u, View v, View setMax, Labels.OnDevice dl, View grad, boolean smallSets) {
+    static void backwardOnDevice(Workspace ws, KernelLaunches k, BpaOptions options, View features, int sets, int n,
+            int d, View u, View v, View setMax, Labels.OnDevice dl, View grad, boolean smallSets, View gx) {
         int t = options.iterations();
         long perSlot = (long) sets * n;
         CostSetup cost = CostSetup.onDevice(ws, k, options, features, sets, n, d);
@@ -194,7 +193,6 @@ final class CudaBpa implements BpaPass {
         } else {
             sinkhornBackward(ws, k, m, t, u, v, mode(options), setMax, dl, grad, euclidean, dotSum, tieSum);
         }
-        View gx = ws.floats("gradFeatures", perSlot * d);
         View work = ws.floats("featureWork", perSlot * d);
         if (!euclidean) {
             // ∂L/∂x̂ = −(S + Sᵀ) x̂
@@ -212,7 +210,6 @@ final class CudaBpa implements BpaPass {
             Gemm.matrixTimesFeatures(ws, grad, true, cost.features(), work, 1f, 1f, sets, n, d);
             k.euclideanInputGrad(cost.features(), rowSums, colSums, work, gx, (int) perSlot, d);
         }
-        return gx;
     }
 
     /** The multi-launch reverse of the T iterations: grad from ∂L/∂Z to S = ∂L/∂C (Euclidean: and Σ S·D, ties). */

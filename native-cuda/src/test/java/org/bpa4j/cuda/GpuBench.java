@@ -135,6 +135,7 @@ public final class GpuBench {
         View gradIn = ws.floats("benchGrad", g.size());
         HostTransfer.upload(ws, x, features);
         HostTransfer.upload(ws, g, gradIn);
+        View gx = ws.floats("benchGradFeatures", x.size());
         CUevent_st start = new CUevent_st();
         CUevent_st mid = new CUevent_st();
         CUevent_st stop = new CUevent_st();
@@ -146,12 +147,12 @@ public final class GpuBench {
         float[] elapsed = new float[1];
         for (int r = -1; r < repeats; r++) {
             CudaCheck.runtime(cudart.cudaEventRecord(start, ws.stream()), "cudaEventRecord");
-            CudaBpa.DeviceForward f = CudaBpa.runOnDevice(ws, k, options, features, sets, n, d, none, small);
+            CudaBpa.DeviceForward f = CudaBpa.runOnDevice(ws, k, options, features, sets, n, d, none, small, null);
             CudaCheck.runtime(cudart.cudaEventRecord(mid, ws.stream()), "cudaEventRecord");
             View grad = ws.floats("grad", g.size());
             ws.copy(gradIn, grad, g.size());
             CudaBpa.backwardOnDevice(ws, k, options, features, sets, n, d, f.u(), f.v(), f.setMaxLogP(), none, grad,
-                    small);
+                    small, gx);
             CudaCheck.runtime(cudart.cudaEventRecord(stop, ws.stream()), "cudaEventRecord");
             CudaCheck.runtime(cudart.cudaEventSynchronize(stop), "cudaEventSynchronize");
             if (r >= 0) {
