@@ -8,9 +8,11 @@
 # is recorded and the next one runs. Writes into $OUT (7 files):
 #   summary.txt        one line per step (OK / FAILED rc / TIMEOUT), the benchmark table and ratios
 #   1-environment.log  nvidia-smi, libraries found, the bundled Java, bpa4j info
-#   2-first-golden.log one golden BPA case on the GPU (the earliest sign that kernels load and agree)
+#   2-first-golden.log one golden BPA case on the GPU (the earliest sign that kernels load and agree), then
+#                      the golden BAM cases and the small-set kernels against the reference
 #   3-cuda-tests.log   every CUDA test (JUnit console, tree with reasons)
 #   4-bench-bpa4j.log  bpa4j's CUDA timings: end to end and device-only, n=4096 and 1000 episodes of 80x640
+#                      (forward and forward+backward, small-set and multi-launch kernels)
 #   5-bench-torch.log  the same math in plain PyTorch on the same GPU
 #   6-bench-cli.log    `bpa4j bench --backend cuda` and `--backend cpu`
 set -u
@@ -102,13 +104,17 @@ fi
 # 2. one golden case first, then 3. every CUDA test
 step "first golden case" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" \
     --select-method 'org.bpa4j.cuda.CudaGoldenTest#bpaOutputAndGradient(org.bpa4j.testing.GoldenCase)'
+step "BAM golden cases and random inputs" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" \
+    --select-class org.bpa4j.cuda.CudaBamTest
+step "small-set kernels on batches" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" \
+    --select-class org.bpa4j.cuda.CudaSmallSetTest
 step "CUDA tests" 180 "$OUT/3-cuda-tests.log" "${JUNIT[@]}" --select-package org.bpa4j.cuda
 
 # 4.-6. benchmarks
 BENCH="$OUT/4-bench-bpa4j.log"
 step "bpa4j cuda, n=1000/4096 d=128" 90 "$BENCH" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cuda.GpuBench \
     --backend cuda --sizes 1000x128,4096x128 --iterations 10 --repeats 10
-step "bpa4j cuda, 1000 episodes 80x640" 90 "$BENCH" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cuda.GpuBench \
+step "bpa4j cuda, 1000 episodes 80x640 (small-set and multi-launch)" 120 "$BENCH" "$JAVA" "${JVM[@]}" -cp "$CP" org.bpa4j.cuda.GpuBench \
     --backend cuda --sizes 80x640 --batch 1000 --iterations 10 --repeats 10
 TORCH="$OUT/5-bench-torch.log"
 step "torch cuda, n=1000/4096 d=128" 90 "$TORCH" python3 "$BUNDLE/torch_bpa_gpu.py" --device cuda \
@@ -130,21 +136,24 @@ fi
 # --- the table and the ratios the targets are stated in
 {
     echo
-    echo "== timings (ms; bpa4j forward_ms/forward_backward_ms are end to end from host memory, device_forward_ms"
-    echo "   is the GPU work alone; torch keeps its tensors on the GPU) =="
-    grep -h -E '^(cuda|cpu|reference|torch-cuda|torch-cpu)[[:space:]]' "$BENCH" "$TORCH" "$CLI" 2>/dev/null
+    echo "== timings (ms; bpa4j forward_ms/forward_backward_ms are end to end from host memory, device_* are the"
+    echo "   GPU work alone with X and dL/dZ on the device; torch keeps its tensors on the GPU) =="
+    grep -h -E '^(backend|cuda|cpu|reference|torch-cuda|torch-cpu)[[:space:]]' "$BENCH" "$TORCH" "$CLI" 2>/dev/null
     echo
-    echo "== ratios =="
+    echo "== ratios (torch time / bpa4j time: above 1 means bpa4j is faster) =="
     awk -F'\t' '
-        FILENAME ~ /4-bench-bpa4j/ && $1 == "cuda" { key = $2 "x" $3 "x" $4; fwd[key] = $5; fb[key] = $6; dev[key] = $7; gbps[key] = $8 }
+        FILENAME ~ /4-bench-bpa4j/ && $1 == "cuda" {
+            key = $2 "x" $3 "x" $4; row = key " " $5
+            rows[row] = key; fwd[row] = $6; fb[row] = $7; dfwd[row] = $8; dfb[row] = $9; gbps[row] = $10 }
         FILENAME ~ /5-bench-torch/ && $1 == "torch-cuda" { key = $2 "x" $3 "x" $4; tf[key] = $5; tfb[key] = $6 }
         END {
-            for (k in fwd) {
+            for (r in rows) {
+                k = rows[r]
                 if (k in tf) {
-                    printf "%s: forward  torch/bpa4j = %.1fx end-to-end, %.1fx device-only\n", k, tf[k] / fwd[k], tf[k] / dev[k]
-                    printf "%s: fwd+bwd  torch/bpa4j = %.1fx end-to-end\n", k, tfb[k] / fb[k]
+                    printf "%s: forward  %.1fx device-only, %.1fx end-to-end\n", r, tf[k] / dfwd[r], tf[k] / fwd[r]
+                    printf "%s: fwd+bwd  %.1fx device-only, %.1fx end-to-end\n", r, tfb[k] / dfb[r], tfb[k] / fb[r]
                 }
-                printf "%s: streaming the n*n floats once per iteration in the device-only forward time = %s GB/s\n", k, gbps[k]
+                printf "%s: streaming the n*n floats once per iteration in the device-only forward time = %s GB/s\n", r, gbps[r]
             }
         }' "$BENCH" "$TORCH" 2>/dev/null
     echo
