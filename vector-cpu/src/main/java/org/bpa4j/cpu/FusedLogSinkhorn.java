@@ -44,8 +44,37 @@ final class FusedLogSinkhorn implements BpaPlan {
     /** u.get(t), v.get(t) for t = 0..iterations (u.get(0) is unused, v.get(0) = 0). */
     final List<double[]> u = new ArrayList<>();
     final List<double[]> v = new ArrayList<>();
+    /** What iteration t's sweep computed, kept for the backward pass: steps.get(t − 1). */
+    private final List<Step> steps = new ArrayList<>();
     int iterations;
     double marginalError = Double.NaN;
+
+    /**
+     * The scalars of one sweep that let the backward pass recompute its e_ij = exp(logK_ij + v_j − s_i)
+     * bit for bit and turn them into both plans: Pʳ_ij / a_i = e_ij / S_i and Pᶜ_ij / b_j = e_ij c_i / Σ_j,
+     * where Σ_j is column j's sum of e·c. Columns redone with their own max keep that max and sum instead.
+     */
+    private static final class Step {
+        final float[] shift;
+        final float[] invRowSum;
+        final float[] rowWeight;
+        final float[] invColumnSum;
+        /** α_i − log S_i and β_j − max α − log Σ_j: logP = (logK_ij + v_j − s_i) + rowTerm_i + columnTerm_j. */
+        final double[] rowTerm;
+        final double[] columnTerm;
+        int[] redoColumns;
+        float[] redoMax;
+        float[] redoInvSum;
+
+        Step(int n, int m) {
+            shift = new float[n];
+            invRowSum = new float[n];
+            rowWeight = new float[n];
+            invColumnSum = new float[m];
+            rowTerm = new double[n];
+            columnTerm = new double[m];
+        }
+    }
 
     /**
      * @param logK n×m row-major, kept (not copied) for the backward pass
@@ -108,14 +137,15 @@ final class FusedLogSinkhorn implements BpaPlan {
         while (true) {
             if (t == maxIterations) {
                 if (hasTolerance || finalError) {
-                    sweep(ws, u.get(t), v.get(t), new double[n], rowMass, false);
+                    sweep(ws, u.get(t), v.get(t), new double[n], rowMass, null);
                     marginalError = rowError(rowMass);
                 }
                 break;
             }
             boolean check = hasTolerance && t >= 1 && t % checkEvery == 0;
             double[] uNext = new double[n];
-            double[] vNext = sweep(ws, t == 0 ? null : u.get(t), v.get(t), uNext, check ? rowMass : null, true);
+            Step step = new Step(n, m);
+            double[] vNext = sweep(ws, t == 0 ? null : u.get(t), v.get(t), uNext, check ? rowMass : null, step);
             if (check) {
                 // the row sums of this sweep are those of iteration t's plan
                 marginalError = rowError(rowMass);
@@ -125,6 +155,7 @@ final class FusedLogSinkhorn implements BpaPlan {
             }
             u.add(uNext);
             v.add(vNext);
+            steps.add(step);
             t++;
         }
         iterations = t;
@@ -149,14 +180,15 @@ final class FusedLogSinkhorn implements BpaPlan {
     }
 
     /**
-     * One iteration from (uPrev, vPrev): fills uOut, returns the new v (null unless {@code columns}).
+     * One iteration from (uPrev, vPrev): fills uOut, returns the new v (null without a step to record:
+     * then only the rows are swept).
      * uPrev null means the first iteration (exact row maxima). rowMass, when given, receives
      * Σ_j exp(uPrev_i + logK_ij + vPrev_j).
      */
-    private double[] sweep(Workspace ws, double[] uPrev, double[] vPrev, double[] uOut, double[] rowMass, boolean columns) {
+    private double[] sweep(Workspace ws, double[] uPrev, double[] vPrev, double[] uOut, double[] rowMass, Step step) {
         float[] vf = toFloats(vPrev);
-        team.forEach(chunks.count, c -> sweepChunk(ws, c, uPrev, vf, uOut, rowMass, columns));
-        if (!columns) {
+        team.forEach(chunks.count, c -> sweepChunk(ws, c, uPrev, vf, uOut, rowMass, step));
+        if (step == null) {
             return null;
         }
         double[] colSum = combineColumns(ws);
@@ -166,12 +198,15 @@ final class FusedLogSinkhorn implements BpaPlan {
             double b = beta(j);
             if (b == Double.NEGATIVE_INFINITY) {
                 vOut[j] = b;
+                step.columnTerm[j] = b;
                 continue;
             }
             double s = colSum[j];
             if (s >= COLUMN_TINY && s < Double.POSITIVE_INFINITY) {
                 // Σ_i exp(u_i + logK_ij) = exp(max α − vf_j) · s
                 vOut[j] = b - (maxAlpha - vf[j] + StrictMath.log(s));
+                step.invColumnSum[j] = (float) (1.0 / s);
+                step.columnTerm[j] = b - maxAlpha - StrictMath.log(s);
             } else {
                 if (redo == null) {
                     redo = new boolean[m];
@@ -180,12 +215,13 @@ final class FusedLogSinkhorn implements BpaPlan {
             }
         }
         if (redo != null) {
-            exactColumns(ws, uOut, vOut, redo);
+            exactColumns(ws, uOut, vOut, redo, step);
         }
         return vOut;
     }
 
-    private void sweepChunk(Workspace ws, int c, double[] uPrev, float[] vf, double[] uOut, double[] rowMass, boolean columns) {
+    private void sweepChunk(Workspace ws, int c, double[] uPrev, float[] vf, double[] uOut, double[] rowMass, Step step) {
+        boolean columns = step != null;
         float[] buf = ws.rowBuffer[c];
         float[] part = ws.columnPart[c];
         float[] ln = ws.lanes[c];
@@ -196,6 +232,9 @@ final class FusedLogSinkhorn implements BpaPlan {
             double a = alpha(i);
             if (a == Double.NEGATIVE_INFINITY) {
                 uOut[i] = a;
+                if (step != null) {
+                    step.rowTerm[i] = a;
+                }
                 if (rowMass != null) {
                     rowMass[i] = 0;
                 }
@@ -220,7 +259,12 @@ final class FusedLogSinkhorn implements BpaPlan {
                 rowMass[i] = StrictMath.exp(uPrev[i] + shift) * s;
             }
             if (columns) {
-                RowKernels.axpy((float) StrictMath.exp(a - maxAlpha - logS), buf, part, m);
+                float weight = (float) StrictMath.exp(a - maxAlpha - logS);
+                step.shift[i] = shift;
+                step.invRowSum[i] = (float) (1.0 / s);
+                step.rowTerm[i] = a - logS;
+                step.rowWeight[i] = weight;
+                RowKernels.axpy(weight, buf, part, m);
             }
         }
     }
@@ -243,7 +287,7 @@ final class FusedLogSinkhorn implements BpaPlan {
     }
 
     /** v_j = β_j − LSE_i(u_i + logK_ij) with the column's own max, for the columns marked. */
-    private void exactColumns(Workspace ws, double[] uNew, double[] vOut, boolean[] redo) {
+    private void exactColumns(Workspace ws, double[] uNew, double[] vOut, boolean[] redo, Step step) {
         float[] uf = toFloats(uNew);
         team.forEach(chunks.count, c -> {
             float[] part = ws.columnPart[c];
@@ -285,83 +329,119 @@ final class FusedLogSinkhorn implements BpaPlan {
             }
         });
         double[] colSum = combineColumns(ws);
+        int count = 0;
+        for (boolean r : redo) {
+            count += r ? 1 : 0;
+        }
+        step.redoColumns = new int[count];
+        step.redoMax = new float[count];
+        step.redoInvSum = new float[count];
+        count = 0;
         for (int j = 0; j < m; j++) {
             if (redo[j]) {
                 vOut[j] = beta(j) - (colMax[j] + StrictMath.log(colSum[j]));
+                step.redoColumns[count] = j;
+                step.redoMax[count] = colMax[j];
+                step.redoInvSum[count] = (float) (1.0 / colSum[j]);
+                count++;
             }
         }
     }
 
-    /** logP_ij = u_i + logK_ij + v_j of the final duals, row i into dst[0..m). */
+    /**
+     * logP_ij = u_i + logK_ij + v_j of the final duals, row i into dst[0..m), computed as the last sweep
+     * computed its terms: (logK_ij + v_j − s_i) in float32, plus per-row and per-column terms. Adding u_i,
+     * logK_ij and v_j directly would lose what float32 cannot resolve when the duals are large.
+     */
     void logPlanRow(int i, float[] dst) {
-        float ui = (float) u.get(iterations)[i];
-        float[] vf = finalVFloat();
+        Step step = steps.get(iterations - 1);
+        float[] vf = previousVFloat();
+        float rowTerm = (float) step.rowTerm[i];
         int base = i * m;
-        FloatVector uv = FloatVector.broadcast(F, ui);
+        FloatVector sh = FloatVector.broadcast(F, step.shift[i]);
+        FloatVector rt = FloatVector.broadcast(F, rowTerm);
+        float[] ct = columnTermFloat();
         for (int j = 0; j < m; j += L) {
             VectorMask<Float> mk = F.indexInRange(j, m);
-            FloatVector.fromArray(F, logK, base + j, mk).add(FloatVector.fromArray(F, vf, j, mk)).add(uv)
-                    .intoArray(dst, j, mk);
+            FloatVector.fromArray(F, logK, base + j, mk).add(FloatVector.fromArray(F, vf, j, mk)).sub(sh)
+                    .add(rt).add(FloatVector.fromArray(F, ct, j, mk)).intoArray(dst, j, mk);
+        }
+        if (step.redoColumns != null) {
+            float ui = (float) u.get(iterations)[i];
+            for (int r = 0; r < step.redoColumns.length; r++) {
+                int j = step.redoColumns[r];
+                dst[j] = (float) ((logK[base + j] + ui) - step.redoMax[r] + redoTerm(step, r, j));
+            }
+        }
+        if (rowTerm == Float.NEGATIVE_INFINITY) {
+            Arrays.fill(dst, 0, m, Float.NEGATIVE_INFINITY);
         }
     }
 
     /** The same in double precision (for float64 outputs). */
     void logPlanRow(int i, double[] dst) {
-        double ui = u.get(iterations)[i];
-        double[] vt = v.get(iterations);
+        Step step = steps.get(iterations - 1);
+        float[] vf = previousVFloat();
+        float shift = step.shift[i];
+        double rowTerm = step.rowTerm[i];
         int base = i * m;
         for (int j = 0; j < m; j++) {
-            dst[j] = ui + logK[base + j] + vt[j];
+            dst[j] = ((logK[base + j] + vf[j]) - shift) + rowTerm + step.columnTerm[j];
+        }
+        if (step.redoColumns != null) {
+            float ui = (float) u.get(iterations)[i];
+            for (int r = 0; r < step.redoColumns.length; r++) {
+                int j = step.redoColumns[r];
+                dst[j] = ((logK[base + j] + ui) - step.redoMax[r]) + redoTerm(step, r, j);
+            }
+        }
+        if (rowTerm == Double.NEGATIVE_INFINITY) {
+            Arrays.fill(dst, 0, m, Double.NEGATIVE_INFINITY);
         }
     }
 
-    private float[] finalV;
-
-    /** The final v as floats, as the output kernels use it. */
-    synchronized float[] finalVFloat() {
-        if (finalV == null) {
-            finalV = toFloats(v.get(iterations));
-        }
-        return finalV;
+    /** β_j − log Σ of a column redone with its own max. */
+    private double redoTerm(Step step, int r, int j) {
+        return beta(j) + StrictMath.log(step.redoInvSum[r]);
     }
 
-    private float[] finalU;
+    private float[] previousV;
+    private float[] columnTerms;
 
-    private synchronized float[] finalUFloat() {
-        if (finalU == null) {
-            finalU = toFloats(u.get(iterations));
+    private synchronized float[] previousVFloat() {
+        if (previousV == null) {
+            previousV = toFloats(v.get(iterations - 1));
         }
-        return finalU;
+        return previousV;
+    }
+
+    private synchronized float[] columnTermFloat() {
+        if (columnTerms == null) {
+            columnTerms = toFloats(steps.get(iterations - 1).columnTerm);
+        }
+        return columnTerms;
     }
 
     @Override
     public void planRow(int i, float[] dst) {
-        // BPA's plan has unit marginals: P ≤ 1, so a positive exponent is rounding (with duals of 1e9 it is 60)
-        float[] vf = finalVFloat();
-        FloatVector ui = FloatVector.broadcast(F, finalUFloat()[i]);
-        int base = i * m;
-        int j = 0;
-        for (int bound = F.loopBound(m); j < bound; j += L) {
-            VectorExp.exp(FloatVector.fromArray(F, logK, base + j).add(FloatVector.fromArray(F, vf, j)).add(ui).min(0f))
-                    .intoArray(dst, j);
-        }
-        if (j < m) {
+        logPlanRow(i, dst);
+        for (int j = 0; j < m; j += L) {
             VectorMask<Float> mk = F.indexInRange(j, m);
-            VectorExp.exp(FloatVector.fromArray(F, logK, base + j, mk).add(FloatVector.fromArray(F, vf, j, mk)).add(ui)
-                    .min(0f)).intoArray(dst, j, mk);
+            VectorExp.exp(FloatVector.fromArray(F, dst, j, mk)).intoArray(dst, j, mk);
         }
     }
 
-    /** exp of the largest logP (exp is monotone; fl(a + u) is monotone in a). */
     @Override
     public float maxPlan() {
-        float[] uf = finalUFloat();
-        float[] vf = finalVFloat();
         float[] chunkMax = new float[chunks.count];
         team.forEach(chunks.count, c -> {
+            float[] row = new float[m];
             float mx = Float.NEGATIVE_INFINITY;
             for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
-                mx = Math.max(mx, RowKernels.maxOfSum(logK, i * m, vf, m) + uf[i]);
+                planRow(i, row);
+                for (float p : row) {
+                    mx = Math.max(mx, p);
+                }
             }
             chunkMax[c] = mx;
         });
@@ -369,7 +449,7 @@ final class FusedLogSinkhorn implements BpaPlan {
         for (float x : chunkMax) {
             mx = Math.max(mx, x);
         }
-        return VectorExp.exp(mx);
+        return mx;
     }
 
     @Override
@@ -408,30 +488,46 @@ final class FusedLogSinkhorn implements BpaPlan {
     }
 
     /**
-     * Reverse mode through the iterations (SPEC §3). Pᶜ/b and Pʳ/a are at most 1, so their exponents are
-     * clamped at 0: with duals of 1e9 float32 rounds an exponent by ±60, which must not become ∞·0. On entry {@code g} holds A = ∂L/∂logP and gu, gv its
-     * row and column sums; on exit g holds ∂L/∂logK. Pᶜ and Pʳ of every iteration are recomputed from logK.
+     * Reverse mode through the iterations (SPEC §3). On entry {@code g} holds A = ∂L/∂logP and gu, gv its
+     * row and column sums; on exit g holds ∂L/∂logK. Each iteration recomputes its sweep's e_ij bit for bit
+     * (one exp an element) and gets both plans from it (see {@link Step}): the backward pass sees exactly
+     * the numbers the forward pass summed, which keeps it finite even where float32 cannot resolve the
+     * duals (costs of 1e6 at ε = 1e-3 give duals of 1e9).
      */
     void backward(float[] g, double[] gu, double[] gv) {
         double[] gvCurrent = gv.clone();
         Workspace ws = new Workspace(chunks.count, m);
         for (int t = iterations; t >= 1; t--) {
-            double[] ut = u.get(t);
-            double[] vt = v.get(t);
-            double[] vp = v.get(t - 1);
-            double[] guStart = t == iterations ? gu : null;
-            float[] gvf = new float[m];
-            float[] vtb = new float[m];
-            float[] vpf = new float[m];
+            Step step = steps.get(t - 1);
+            float[] vf = toFloats(v.get(t - 1));
+            float[] wc = new float[m];
             for (int j = 0; j < m; j++) {
-                double b = beta(j);
-                gvf[j] = (float) gvCurrent[j];
-                // Pᶜ_ij / b_j = exp(u_i + logK_ij + v_j − β_j); a column of no mass passes nothing
-                vtb[j] = b == Double.NEGATIVE_INFINITY ? Float.NEGATIVE_INFINITY : (float) (vt[j] - b);
-                vpf[j] = (float) vp[j];
+                wc[j] = (float) (gvCurrent[j] * step.invColumnSum[j]);
             }
-            float[] ratio = ratios(vt, vp);
-            team.forEach(chunks.count, c -> backwardChunk(ws, c, g, ut, guStart, gvf, vtb, vpf, ratio));
+            double[] guStart = t == iterations ? gu : null;
+            double[] redoStep = step.redoColumns == null ? null : redoColumnsBackward(g, step, u.get(t), gvCurrent);
+            team.forEach(chunks.count, c -> {
+                float[] buf = ws.rowBuffer[c];
+                float[] part = ws.columnPart[c];
+                float[] ln = ws.lanes[c];
+                Arrays.fill(part, 0f);
+                for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
+                    if (alpha(i) == Double.NEGATIVE_INFINITY) {
+                        continue;
+                    }
+                    int base = i * m;
+                    float weight = step.rowWeight[i];
+                    // the column step: Σ_j gv_j Pᶜ_ij / b_j = c_i Σ_j e_ij (gv_j / Σ_j)
+                    double colStep = weight * RowKernels.expOfSumMinusWeighted(logK, base, vf, step.shift[i], wc,
+                            buf, m, ln);
+                    if (redoStep != null) {
+                        colStep += redoStep[i];
+                    }
+                    double gui = (guStart == null ? 0 : guStart[i]) - colStep;
+                    // the row step: gu_i Pʳ_ij / a_i = e_ij (gu_i / S_i)
+                    RowKernels.logDomainGradientRow(buf, wc, weight, (float) (gui * step.invRowSum[i]), part, g, base, m);
+                }
+            });
             double[] sums = combineColumns(ws);
             for (int j = 0; j < m; j++) {
                 sums[j] = -sums[j];
@@ -441,60 +537,26 @@ final class FusedLogSinkhorn implements BpaPlan {
     }
 
     /**
-     * Pʳ_ij / a_i = (Pᶜ_ij / b_j) · r_j / a_i with r_j = exp(v_j(t−1) − v_j(t) + β_j): the backward pass
-     * needs one exp per element instead of two. Since Pᶜ_ij / b_j ≤ 1, the product is as accurate as a
-     * direct exp while r_j ≤ e^20 and a_i ≥ e^−40; otherwise (early iterations at a tiny ε) null, and
-     * the iteration takes the second exp.
+     * The column step's terms for the columns a sweep redid with their own max: Pᶜ_ij / b_j =
+     * exp(u_i + logK_ij − max_j) / sum_j as {@link #exactColumns} computed it. Subtracts gv_j Pᶜ_ij / b_j from g
+     * and returns, per row, their sum.
      */
-    private float[] ratios(double[] vt, double[] vp) {
-        if (alpha != null) {
-            for (double a : alpha) {
-                if (a != Double.NEGATIVE_INFINITY && a < -40) {
-                    return null;
+    private double[] redoColumnsBackward(float[] g, Step step, double[] ut, double[] gvCurrent) {
+        double[] perRow = new double[n];
+        team.forEach(chunks.count, c -> {
+            for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
+                float ui = (float) ut[i];
+                double acc = 0;
+                for (int r = 0; r < step.redoColumns.length; r++) {
+                    int j = step.redoColumns[r];
+                    float pc = VectorExp.exp((logK[i * m + j] + ui) - step.redoMax[r]) * step.redoInvSum[r];
+                    float w = (float) (gvCurrent[j] * pc);
+                    acc += w;
+                    g[i * m + j] -= w;
                 }
+                perRow[i] = acc;
             }
-        }
-        float[] r = new float[m];
-        for (int j = 0; j < m; j++) {
-            double b = beta(j);
-            if (b == Double.NEGATIVE_INFINITY) {
-                continue;
-            }
-            double logR = vp[j] - vt[j] + b;
-            if (!(logR <= 20)) {
-                return null;
-            }
-            r[j] = (float) StrictMath.exp(logR);
-        }
-        return r;
-    }
-
-    private void backwardChunk(Workspace ws, int c, float[] g, double[] ut, double[] guStart, float[] gvf, float[] vtb,
-            float[] vpf, float[] ratio) {
-        float[] buf = ws.rowBuffer[c];
-        float[] part = ws.columnPart[c];
-        float[] ln = ws.lanes[c];
-        Arrays.fill(part, 0f);
-        for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
-            double a = alpha(i);
-            if (a == Double.NEGATIVE_INFINITY) {
-                continue;
-            }
-            int base = i * m;
-            if (ratio != null) {
-                // E_ij = Pᶜ_ij / b_j into buf; the column step's w1 = gv_j E_ij collected into gu_i
-                double colStep = RowKernels.expOfSumWithWeightedSum(logK, base, vtb, (float) ut[i], gvf, buf, m, ln);
-                double gui = (guStart == null ? 0 : guStart[i]) - colStep;
-                // the row step's w2 = gu_i E_ij r_j / a_i; g −= w1 + w2
-                RowKernels.rowStepGradientFromRatio(g, base, buf, gvf, ratio, (float) (gui * StrictMath.exp(-a)),
-                        part, m);
-                continue;
-            }
-            // column step: w1 = gv_j Pᶜ_ij / b_j, collected into gu_i and kept in buf for g
-            double colStep = RowKernels.weightedExpOfSum(logK, base, vtb, (float) ut[i], gvf, buf, m, ln);
-            double gui = (guStart == null ? 0 : guStart[i]) - colStep;
-            // row step: w2 = gu_i Pʳ_ij / a_i, collected into the columns' partials; g −= w1 + w2
-            RowKernels.rowStepGradient(logK, base, vpf, (float) (ut[i] - a), (float) gui, buf, part, g, m);
-        }
+        });
+        return perRow;
     }
 }

@@ -129,31 +129,6 @@ final class RowKernels {
         return mx.reduceLanes(VectorOperators.MAX);
     }
 
-    /**
-     * The row step of the backward pass with scaling vectors: with w1 = k[j]·w[j]·a and
-     * w2 = k[j]·bp[j]·c: part[j] += w2; g[go+j] −= w1 + w2.
-     */
-    static void scalingRowStepGradient(float[] k, int ko, float[] w, float a, float[] bp, float c, float[] part,
-            float[] g, int len) {
-        FloatVector av = FloatVector.broadcast(F, a);
-        FloatVector cv = FloatVector.broadcast(F, c);
-        int j = 0;
-        for (int bound = F.loopBound(len); j < bound; j += L) {
-            FloatVector kj = FloatVector.fromArray(F, k, ko + j);
-            FloatVector w2 = kj.mul(FloatVector.fromArray(F, bp, j)).mul(cv);
-            FloatVector.fromArray(F, part, j).add(w2).intoArray(part, j);
-            FloatVector both = kj.mul(FloatVector.fromArray(F, w, j)).fma(av, w2);
-            FloatVector.fromArray(F, g, ko + j).sub(both).intoArray(g, ko + j);
-        }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector kj = FloatVector.fromArray(F, k, ko + j, m);
-            FloatVector w2 = kj.mul(FloatVector.fromArray(F, bp, j, m)).mul(cv);
-            FloatVector.fromArray(F, part, j, m).add(w2).intoArray(part, j, m);
-            FloatVector both = kj.mul(FloatVector.fromArray(F, w, j, m)).fma(av, w2);
-            FloatVector.fromArray(F, g, ko + j, m).sub(both).intoArray(g, ko + j, m);
-        }
-    }
 
     /** Σ_j a[ao+j] for j < len. */
     static double sum(float[] a, int ao, int len, float[] lanes) {
@@ -188,113 +163,9 @@ final class RowKernels {
         }
     }
 
-    /** out[j] = w[j] · exp(a[ao+j] + b[j] + c) for j < len; returns Σ_j out[j]. */
-    static double weightedExpOfSum(float[] a, int ao, float[] b, float c, float[] w, float[] out, int len,
-            float[] lanes) {
-        FloatVector cv = FloatVector.broadcast(F, c);
-        FloatVector acc = FloatVector.zero(F);
-        double total = 0;
-        int blocks = 0;
-        int j = 0;
-        for (int bound = F.loopBound(len); j < bound; j += L) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, j)).add(cv);
-            FloatVector e = VectorExp.exp(x.min(0f)).mul(FloatVector.fromArray(F, w, j));
-            e.intoArray(out, j);
-            acc = acc.add(e);
-            if (++blocks == FLUSH) {
-                total += sumLanes(acc, lanes);
-                acc = FloatVector.zero(F);
-                blocks = 0;
-            }
-        }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector x = FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, b, j, m)).add(cv);
-            FloatVector e = VectorExp.exp(x.min(0f)).mul(FloatVector.fromArray(F, w, j, m));
-            e.intoArray(out, j, m);
-            acc = acc.add(e, m);
-        }
-        return total + sumLanes(acc, lanes);
-    }
 
-    /**
-     * The row step of the Sinkhorn backward pass for one row: w = gu · exp(a[ao+j] + b[j] + c);
-     * part[j] += w; g[ao+j] −= w + prior[j].
-     */
-    static void rowStepGradient(float[] a, int ao, float[] b, float c, float gu, float[] prior, float[] part,
-            float[] g, int len) {
-        FloatVector cv = FloatVector.broadcast(F, c);
-        FloatVector guv = FloatVector.broadcast(F, gu);
-        int j = 0;
-        for (int bound = F.loopBound(len); j < bound; j += L) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, j)).add(cv);
-            FloatVector w = VectorExp.exp(x.min(0f)).mul(guv);
-            FloatVector.fromArray(F, part, j).add(w).intoArray(part, j);
-            FloatVector.fromArray(F, g, ao + j).sub(w.add(FloatVector.fromArray(F, prior, j))).intoArray(g, ao + j);
-        }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector x = FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, b, j, m)).add(cv);
-            FloatVector w = VectorExp.exp(x.min(0f)).mul(guv);
-            FloatVector.fromArray(F, part, j, m).add(w).intoArray(part, j, m);
-            FloatVector.fromArray(F, g, ao + j, m).sub(w.add(FloatVector.fromArray(F, prior, j, m)))
-                    .intoArray(g, ao + j, m);
-        }
-    }
 
-    /** out[j] = exp(a[ao+j] + b[j] + c) for j < len; returns Σ_j w[j]·out[j]. */
-    static double expOfSumWithWeightedSum(float[] a, int ao, float[] b, float c, float[] w, float[] out, int len,
-            float[] lanes) {
-        FloatVector cv = FloatVector.broadcast(F, c);
-        FloatVector acc = FloatVector.zero(F);
-        double total = 0;
-        int blocks = 0;
-        int j = 0;
-        for (int bound = F.loopBound(len); j < bound; j += L) {
-            FloatVector x = FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, j)).add(cv);
-            FloatVector e = VectorExp.exp(x.min(0f));
-            e.intoArray(out, j);
-            acc = e.fma(FloatVector.fromArray(F, w, j), acc);
-            if (++blocks == FLUSH) {
-                total += sumLanes(acc, lanes);
-                acc = FloatVector.zero(F);
-                blocks = 0;
-            }
-        }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector x = FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, b, j, m)).add(cv);
-            FloatVector e = VectorExp.exp(x.min(0f));
-            e.intoArray(out, j, m);
-            acc = acc.add(e.mul(FloatVector.fromArray(F, w, j, m)), m);
-        }
-        return total + sumLanes(acc, lanes);
-    }
 
-    /**
-     * The row step of the Sinkhorn backward pass from E = Pᶜ/b (in e): w2 = c · e[j] · r[j];
-     * part[j] += w2; g[go+j] −= gv[j] · e[j] + w2.
-     */
-    static void rowStepGradientFromRatio(float[] g, int go, float[] e, float[] gv, float[] r, float c, float[] part,
-            int len) {
-        FloatVector cv = FloatVector.broadcast(F, c);
-        int j = 0;
-        for (int bound = F.loopBound(len); j < bound; j += L) {
-            FloatVector ej = FloatVector.fromArray(F, e, j);
-            FloatVector w2 = ej.mul(FloatVector.fromArray(F, r, j)).mul(cv);
-            FloatVector.fromArray(F, part, j).add(w2).intoArray(part, j);
-            FloatVector both = ej.fma(FloatVector.fromArray(F, gv, j), w2);
-            FloatVector.fromArray(F, g, go + j).sub(both).intoArray(g, go + j);
-        }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector ej = FloatVector.fromArray(F, e, j, m);
-            FloatVector w2 = ej.mul(FloatVector.fromArray(F, r, j, m)).mul(cv);
-            FloatVector.fromArray(F, part, j, m).add(w2).intoArray(part, j, m);
-            FloatVector both = ej.fma(FloatVector.fromArray(F, gv, j, m), w2);
-            FloatVector.fromArray(F, g, go + j, m).sub(both).intoArray(g, go + j, m);
-        }
-    }
 
     /** Widens range = {min, max} by a[ao..ao+len). */
     static void minMax(float[] a, int ao, int len, float[] range) {
@@ -390,6 +261,55 @@ final class RowKernels {
                 s = FloatVector.fromArray(F, wb[t], j, m).fma(FloatVector.broadcast(F, cb[t][i]), s);
             }
             FloatVector.fromArray(F, a, j, m).sub(FloatVector.fromArray(F, k, ko + j, m).mul(s)).intoArray(out, ko + j, m);
+        }
+    }
+
+    /** out[j] = exp((a[ao+j] + b[j]) − shift) for j < len; returns Σ_j w[j]·out[j]. */
+    static double expOfSumMinusWeighted(float[] a, int ao, float[] b, float shift, float[] w, float[] out, int len,
+            float[] lanes) {
+        FloatVector sh = FloatVector.broadcast(F, shift);
+        FloatVector acc = FloatVector.zero(F);
+        double total = 0;
+        int blocks = 0;
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            FloatVector x = FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, j)).sub(sh);
+            FloatVector e = VectorExp.exp(x);
+            e.intoArray(out, j);
+            acc = e.fma(FloatVector.fromArray(F, w, j), acc);
+            if (++blocks == FLUSH) {
+                total += sumLanes(acc, lanes);
+                acc = FloatVector.zero(F);
+                blocks = 0;
+            }
+        }
+        if (j < len) {
+            VectorMask<Float> m = F.indexInRange(j, len);
+            FloatVector x = FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, b, j, m)).sub(sh);
+            FloatVector e = VectorExp.exp(x);
+            e.intoArray(out, j, m);
+            acc = acc.add(e.mul(FloatVector.fromArray(F, w, j, m)), m);
+        }
+        return total + sumLanes(acc, lanes);
+    }
+
+    /** part[j] += e[j]·d; g[go+j] −= e[j]·(c·wc[j] + d), for j < len. */
+    static void logDomainGradientRow(float[] e, float[] wc, float c, float d, float[] part, float[] g, int go, int len) {
+        FloatVector cv = FloatVector.broadcast(F, c);
+        FloatVector dv = FloatVector.broadcast(F, d);
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            FloatVector ej = FloatVector.fromArray(F, e, j);
+            FloatVector.fromArray(F, part, j).add(ej.mul(dv)).intoArray(part, j);
+            FloatVector both = ej.mul(FloatVector.fromArray(F, wc, j).fma(cv, dv));
+            FloatVector.fromArray(F, g, go + j).sub(both).intoArray(g, go + j);
+        }
+        if (j < len) {
+            VectorMask<Float> m = F.indexInRange(j, len);
+            FloatVector ej = FloatVector.fromArray(F, e, j, m);
+            FloatVector.fromArray(F, part, j, m).add(ej.mul(dv)).intoArray(part, j, m);
+            FloatVector both = ej.mul(FloatVector.fromArray(F, wc, j, m).fma(cv, dv));
+            FloatVector.fromArray(F, g, go + j, m).sub(both).intoArray(g, go + j, m);
         }
     }
 }
