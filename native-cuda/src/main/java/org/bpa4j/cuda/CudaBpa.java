@@ -132,6 +132,11 @@ final class CudaBpa implements BpaPass {
         return new DeviceForward(z, u, v, setMax);
     }
 
+    /** The same pass with its backward on another route (the tests mix the routes). */
+    CudaBpa withBackwardRoute(SmallSets.Route backwardRoute) {
+        return new CudaBpa(context, options, features, labels, backwardRoute, uHistory, vHistory, setMaxLogP, output);
+    }
+
     @Override
     public Tensor output() {
         return output;

@@ -71,7 +71,7 @@ class CudaSmallSetTest {
         List<Batch> list = new ArrayList<>();
         list.add(new Batch(200, 80, 64, Metric.COSINE, false, true, true, 25, 0.1, 10));  // 5-way 5-shot episodes
         list.add(new Batch(37, 128, 16, Metric.COSINE, false, true, true, 0, 0.1, 10));
-        list.add(new Batch(50, 1, 3, Metric.COSINE, false, true, true, 0, 0.1, 10));
+        list.add(new Batch(50, 3, 3, Metric.COSINE, false, true, true, 0, 0.1, 10));
         list.add(new Batch(50, 2, 3, Metric.COSINE, false, false, true, 0, 0.1, 10));
         list.add(new Batch(20, 33, 5, Metric.COSINE, true, true, false, 3, 0.2, 4));
         list.add(new Batch(20, 45, 12, Metric.EUCLIDEAN, false, true, true, 0, 0.2, 5));
@@ -112,12 +112,13 @@ class CudaSmallSetTest {
         Batch s = batches().get(0);
         CudaContext context = CudaContext.get();
         Tensor g = s.g();
-        Tensor expected = CudaBpa.forward(context, s.options(), s.x(), s.labelsPerSet(), Route.MULTI_LAUNCH).backward(g);
-        // forward on one route, backward on the other: AUTO picks the small-set backward for 80×80, T=10
-        CudaBpa smallForward = CudaBpa.forward(context, s.options(), s.x(), s.labelsPerSet(), Route.SMALL_SETS);
-        CudaBpa autoForward = CudaBpa.forward(context, s.options(), s.x(), s.labelsPerSet(), Route.AUTO);
-        assertClose(expected, autoForward.backward(g), TOL, "AUTO forward and backward");
-        assertClose(expected, smallForward.backward(g), TOL, "small-set forward and backward");
+        CudaBpa small = CudaBpa.forward(context, s.options(), s.x(), s.labelsPerSet(), Route.SMALL_SETS);
+        CudaBpa multi = CudaBpa.forward(context, s.options(), s.x(), s.labelsPerSet(), Route.MULTI_LAUNCH);
+        Tensor expected = multi.backward(g);
+        assertClose(expected, small.withBackwardRoute(Route.MULTI_LAUNCH).backward(g), TOL,
+                "small-set forward, multi-launch backward");
+        assertClose(expected, multi.withBackwardRoute(Route.SMALL_SETS).backward(g), TOL,
+                "multi-launch forward, small-set backward");
         assertTrue(SmallSets.forwardFits(context, 80) && SmallSets.backwardFits(context, 80, 10),
                 "80×80 episodes at T = 10 must fit the small-set kernels on every supported GPU");
     }
