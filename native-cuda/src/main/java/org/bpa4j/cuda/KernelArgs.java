@@ -17,6 +17,8 @@ final class KernelArgs {
 
     private final MemorySegment values;
     private final PointerPointer<Pointer> pointers;
+    /** What each slot holds: 'p' a pointer, 'i' an int, 'f' a float (for the tests of the kernels' signatures). */
+    private final char[] kinds = new char[MAX_ARGS];
     private int count;
 
     KernelArgs() {
@@ -42,7 +44,7 @@ final class KernelArgs {
 
     /** A device pointer (0 for a null pointer). */
     KernelArgs ptr(long address) {
-        values.setAtIndex(ValueLayout.JAVA_LONG, next(), address);
+        values.setAtIndex(ValueLayout.JAVA_LONG, next('p'), address);
         return this;
     }
 
@@ -52,20 +54,26 @@ final class KernelArgs {
     }
 
     KernelArgs i32(int value) {
-        values.set(ValueLayout.JAVA_INT, next() * SLOT, value);
+        values.set(ValueLayout.JAVA_INT, next('i') * SLOT, value);
         return this;
     }
 
     KernelArgs f32(float value) {
-        values.set(ValueLayout.JAVA_FLOAT, next() * SLOT, value);
+        values.set(ValueLayout.JAVA_FLOAT, next('f') * SLOT, value);
         return this;
     }
 
-    private int next() {
+    private int next(char kind) {
         if (count == MAX_ARGS) {
             throw new IllegalStateException("more than " + MAX_ARGS + " kernel arguments");
         }
+        kinds[count] = kind;
         return count++;
+    }
+
+    /** The kinds of the arguments so far, one letter each: "ppii" for two pointers and two ints. */
+    String signature() {
+        return new String(kinds, 0, count);
     }
 
     int count() {
