@@ -9,7 +9,7 @@ final class ChunkedSums {
 
     static double[][] rowAndColumnSums(float[] a, int n, int m, RowChunks chunks, ThreadTeam team) {
         double[] rows = new double[n];
-        float[][] parts = new float[chunks.count][m];
+        float[][] parts = new float[chunks.count][m + RowKernels.PAD];
         team.forEach(chunks.count, c -> {
             float[] lanes = new float[RowKernels.L];
             for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {

@@ -70,7 +70,7 @@ final class FusedLogSinkhorn implements BpaPlan {
             shift = new float[n];
             invRowSum = new float[n];
             rowWeight = new float[n];
-            invColumnSum = new float[m];
+            invColumnSum = new float[m + RowKernels.PAD];
             rowTerm = new double[n];
             columnTerm = new double[m];
         }
@@ -100,8 +100,8 @@ final class FusedLogSinkhorn implements BpaPlan {
         final float[][] lanes;
 
         Workspace(int chunks, int m) {
-            columnPart = new float[chunks][m];
-            rowBuffer = new float[chunks][m];
+            columnPart = new float[chunks][m + RowKernels.PAD];
+            rowBuffer = new float[chunks][m + RowKernels.PAD];
             lanes = new float[chunks][L];
         }
     }
@@ -172,7 +172,7 @@ final class FusedLogSinkhorn implements BpaPlan {
     }
 
     private static float[] toFloats(double[] a) {
-        float[] f = new float[a.length];
+        float[] f = new float[a.length + RowKernels.PAD];
         for (int k = 0; k < a.length; k++) {
             f[k] = (float) a[k];
         }
@@ -303,7 +303,7 @@ final class FusedLogSinkhorn implements BpaPlan {
                 }
             }
         });
-        float[] colMax = new float[m];
+        float[] colMax = new float[m + RowKernels.PAD];
         for (int j = 0; j < m; j++) {
             float mx = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < chunks.count; c++) {
@@ -435,7 +435,7 @@ final class FusedLogSinkhorn implements BpaPlan {
     public float maxPlan() {
         float[] chunkMax = new float[chunks.count];
         team.forEach(chunks.count, c -> {
-            float[] row = new float[m];
+            float[] row = new float[m + RowKernels.PAD];
             float mx = Float.NEGATIVE_INFINITY;
             for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
                 planRow(i, row);
@@ -461,8 +461,8 @@ final class FusedLogSinkhorn implements BpaPlan {
     public float[] gradientLogK(GradientRows gradLogP) {
         float[] g = new float[n * m];
         team.forEach(chunks.count, c -> {
-            float[] row = new float[m];
-            float[] scratch = new float[m];
+            float[] row = new float[m + RowKernels.PAD];
+            float[] scratch = new float[m + RowKernels.PAD];
             for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
                 gradLogP.row(i, row, scratch);
                 System.arraycopy(row, 0, g, i * m, m);
@@ -500,7 +500,7 @@ final class FusedLogSinkhorn implements BpaPlan {
         for (int t = iterations; t >= 1; t--) {
             Step step = steps.get(t - 1);
             float[] vf = toFloats(v.get(t - 1));
-            float[] wc = new float[m];
+            float[] wc = new float[m + RowKernels.PAD];
             for (int j = 0; j < m; j++) {
                 wc[j] = (float) (gvCurrent[j] * step.invColumnSum[j]);
             }

@@ -14,6 +14,9 @@ final class RowKernels {
     static final VectorSpecies<Float> F = VectorExp.F;
     static final int L = F.length();
     private static final int FLUSH = 64;
+    /** Slack after a row buffer: masked tail loads then stay on the intrinsic path (a masked access whose
+     * full vector would pass the array's end falls back to a scalar loop). */
+    static final int PAD = L;
 
     private RowKernels() {
     }

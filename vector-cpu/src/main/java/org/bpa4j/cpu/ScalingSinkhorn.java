@@ -154,12 +154,13 @@ final class ScalingSinkhorn implements BpaPlan {
     private boolean run(int iterations) {
         u.add(null);
         v.add(new double[n]);
-        float[] b = new float[n];
+        float[] b = new float[n + RowKernels.PAD];
         java.util.Arrays.fill(b, 1f);
-        float[][] parts = new float[chunks.count][n];
+        float[][] parts = new float[chunks.count][n + RowKernels.PAD];
         boolean[] failed = new boolean[chunks.count];
         for (int t = 1; t <= iterations; t++) {
             double[] ut = new double[n];
+            double[] rowSum = new double[n];
             float[] bPrev = b;
             team.forEach(chunks.count, c -> {
                 float[] part = parts[c];
@@ -171,7 +172,7 @@ final class ScalingSinkhorn implements BpaPlan {
                         failed[c] = true;
                         return;
                     }
-                    ut[i] = -StrictMath.log(s) - shift;
+                    rowSum[i] = s;
                     RowKernels.axpy((float) (1.0 / s), k, i * n, part, n);
                 }
             });
@@ -182,19 +183,36 @@ final class ScalingSinkhorn implements BpaPlan {
             }
             double[] colSum = ChunkedSums.combine(parts, n, team);
             double[] vt = new double[n];
-            b = new float[n];
+            b = new float[n + RowKernels.PAD];
             for (int j = 0; j < n; j++) {
                 double s = colSum[j];
                 if (!(s >= TINY && s <= HUGE)) {
                     return false;
                 }
-                vt[j] = -StrictMath.log(s);
                 b[j] = (float) (1.0 / s);
             }
+            // u = −log(row sum) − M, v = −log(column sum): float32 logs, vectorised (1e-7 of a dual is noise here)
+            negativeLog(rowSum, shift, ut);
+            negativeLog(colSum, 0f, vt);
             u.add(ut);
             v.add(vt);
         }
         return true;
+    }
+
+    /** out[i] = −log(x[i]) − shift, with float32 lanes. */
+    private static void negativeLog(double[] x, float shift, double[] out) {
+        float[] lanes = new float[L];
+        for (int i = 0; i < x.length; i += L) {
+            int len = Math.min(L, x.length - i);
+            for (int k = 0; k < len; k++) {
+                lanes[k] = (float) x[i + k];
+            }
+            VectorLog.log(FloatVector.fromArray(F, lanes, 0)).intoArray(lanes, 0);
+            for (int k = 0; k < len; k++) {
+                out[i + k] = -(double) lanes[k] - shift;
+            }
+        }
     }
 
     private int iterations() {
@@ -211,7 +229,7 @@ final class ScalingSinkhorn implements BpaPlan {
     }
 
     private static float[] exp(double[] x) {
-        float[] out = new float[x.length];
+        float[] out = new float[x.length + RowKernels.PAD];
         for (int j = 0; j < x.length; j++) {
             out[j] = (float) StrictMath.exp(x[j]);
         }
@@ -236,7 +254,7 @@ final class ScalingSinkhorn implements BpaPlan {
         finalScalings();
         float[] chunkMax = new float[chunks.count];
         team.forEach(chunks.count, c -> {
-            float[] row = new float[n];
+            float[] row = new float[n + RowKernels.PAD];
             float mx = Float.NEGATIVE_INFINITY;
             for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
                 mx = Math.max(mx, RowKernels.productRow(k, i * n, finalB, finalA[i], row, n));
@@ -260,12 +278,12 @@ final class ScalingSinkhorn implements BpaPlan {
     @Override
     public float[] gradientLogK(GradientRows gradLogP) {
         int iterations = iterations();
-        float[][] parts = new float[chunks.count][n];
+        float[][] parts = new float[chunks.count][n + RowKernels.PAD];
         double[] gu = new double[n];
         // the row and column sums of ∂L/∂logP start the recursion
         team.forEach(chunks.count, c -> {
-            float[] row = new float[n];
-            float[] scratch = new float[n];
+            float[] row = new float[n + RowKernels.PAD];
+            float[] scratch = new float[n + RowKernels.PAD];
             float[] lanes = new float[L];
             float[] part = parts[c];
             java.util.Arrays.fill(part, 0f);
@@ -283,7 +301,7 @@ final class ScalingSinkhorn implements BpaPlan {
         for (int t = iterations; t >= 1; t--) {
             float[] a = rowScaling(u.get(t), shift);
             double[] vt = v.get(t);
-            float[] w = new float[n];
+            float[] w = new float[n + RowKernels.PAD];
             for (int j = 0; j < n; j++) {
                 w[j] = (float) (StrictMath.exp(vt[j]) * gvCurrent[j]);
             }
@@ -314,8 +332,8 @@ final class ScalingSinkhorn implements BpaPlan {
         float[] g = new float[n * n];
         final int group = 4;
         team.forEach(chunks.count, ch -> {
-            float[][] rows = new float[group][n];
-            float[] scratch = new float[n];
+            float[][] rows = new float[group][n + RowKernels.PAD];
+            float[] scratch = new float[n + RowKernels.PAD];
             for (int i0 = chunks.start(ch), end = chunks.end(ch); i0 < end; i0 += group) {
                 int count = Math.min(group, end - i0);
                 for (int r = 0; r < count; r++) {

@@ -101,7 +101,7 @@ final class SetBpa {
     /** Writes Z (n×n) at element offset {@code base} of the output. */
     void writeOutput(TensorRows out, long base) {
         team.forEach(chunks.count, c -> {
-            float[] row = new float[n];
+            float[] row = new float[n + RowKernels.PAD];
             for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
                 scaledRow(i, row, false);
                 if (labels != null && i < labels.length) {
@@ -135,7 +135,11 @@ final class SetBpa {
     }
 
     private static void multiplyInPlace(float[] g, int off, float[] dz, int len) {
-        for (int j = 0; j < len; j += L) {
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            FloatVector.fromArray(F, g, off + j).mul(FloatVector.fromArray(F, dz, j)).intoArray(g, off + j);
+        }
+        if (j < len) {
             VectorMask<Float> m = F.indexInRange(j, len);
             FloatVector.fromArray(F, g, off + j, m).mul(FloatVector.fromArray(F, dz, j, m)).intoArray(g, off + j, m);
         }

@@ -67,7 +67,7 @@ final class SymmetricGram {
      * in order), so that identical rows give identical G_ij, G_ii and G_jj.
      */
     static float[] diagonal(float[] a, int n, int d) {
-        float[] out = new float[n];
+        float[] out = new float[n + RowKernels.PAD];
         for (int i = 0; i < n; i++) {
             float total = 0;
             for (int k0 = 0; k0 < d; k0 += KC) {

@@ -66,7 +66,7 @@ final class VectorSinkhornPass implements SinkhornPass {
                     planRows.write((long) s * n * m + (long) i * m, row, 0, m);
                 }
             } else {
-                float[] row = new float[m];
+                float[] row = new float[m + RowKernels.PAD];
                 for (int i = 0; i < n; i++) {
                     sk.logPlanRow(i, row);
                     planRows.write((long) s * n * m + (long) i * m, row, 0, m);
