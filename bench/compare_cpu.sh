@@ -2,7 +2,7 @@
 # BPA on the CPU: bpa4j's cpu backend (bpa4j bench) and plain PyTorch (bench/torch_bpa.py) on the same
 # sizes, threads and options, one after the other in the same run, with the ratios torch / bpa4j.
 #
-#   bench/compare_cpu.sh [--sizes 1000x128,4096x128] [--batch B] [--threads 2] [--runs 5]
+#   bench/compare_cpu.sh [--sizes 1000x128,4096x128] [--batch B] [--threads 2] [--runs 5] [--warmup-seconds 5]
 #
 # bpa4j runs with BPA4J_JAVA_OPTS (default: a fixed, pre-touched 3 GiB heap, so that page faults on
 # fresh heap are not timed: see BENCHMARKS.md); torch with torch.set_num_threads(threads).
@@ -12,12 +12,14 @@ sizes=1000x128,4096x128
 batch=1
 threads=2
 runs=5
+warmup_seconds=5
 while [ $# -gt 0 ]; do
     case $1 in
         --sizes) sizes=$2; shift 2 ;;
         --batch) batch=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
+        --warmup-seconds) warmup_seconds=$2; shift 2 ;;
         *) echo "compare_cpu.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -25,7 +27,8 @@ export BPA4J_JAVA_OPTS="${BPA4J_JAVA_OPTS:--Xms3g -Xmx3g -XX:+AlwaysPreTouch} -D
 ours=$(mktemp)
 theirs=$(mktemp)
 trap 'rm -f "$ours" "$theirs"' EXIT
-"$ROOT/bin/bpa4j" bench --backend cpu --sizes "$sizes" --batch "$batch" --runs "$runs" --format tsv >"$ours"
+"$ROOT/bin/bpa4j" bench --backend cpu --sizes "$sizes" --batch "$batch" --runs "$runs" \
+    --warmup-seconds "$warmup_seconds" --format tsv >"$ours"
 /usr/bin/python3 "$ROOT/bench/torch_bpa.py" --device cpu --sizes "$sizes" --batch "$batch" --threads "$threads" \
     --runs "$runs" --format tsv >"$theirs"
 /usr/bin/python3 - "$ours" "$theirs" "$batch" "$threads" <<'PY'
