@@ -60,8 +60,8 @@ final class FusedLogSinkhorn implements BpaPlan {
         final float[] rowWeight;
         final float[] invColumnSum;
         /** α_i − log S_i and β_j − max α − log Σ_j: logP = (logK_ij + v_j − s_i) + rowTerm_i + columnTerm_j. */
-        final double[] rowTerm;
-        final double[] columnTerm;
+        double[] rowTerm;
+        double[] columnTerm;
         int[] redoColumns;
         float[] redoMax;
         float[] redoInvSum;
@@ -161,6 +161,11 @@ final class FusedLogSinkhorn implements BpaPlan {
         iterations = t;
         u.subList(t + 1, u.size()).clear();
         v.subList(t + 1, v.size()).clear();
+        // only the last sweep's terms are read again (by logPlanRow); long tolerance runs keep every step
+        for (int k = 0; k + 1 < steps.size(); k++) {
+            steps.get(k).rowTerm = null;
+            steps.get(k).columnTerm = null;
+        }
     }
 
     private double rowError(double[] rowMass) {
