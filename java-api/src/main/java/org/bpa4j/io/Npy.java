@@ -165,6 +165,13 @@ public final class Npy {
     }
 
     private static NpyArray decode(Layout layout, ByteBuffer raw, String source) {
+        boolean nativeLayout = !layout.fortranOrder()
+                && (layout.dtype().size() == 1 || layout.dtype().order() == ByteOrder.nativeOrder());
+        if (nativeLayout && raw.position() == 0 && raw.hasArray() && raw.arrayOffset() == 0
+                && raw.capacity() == layout.dataBytes()) {
+            // already C order in native byte order, and the buffer is ours alone: no second copy of a large array
+            return new NpyArray(source, layout.shape(), layout.dtype(), raw.order(ByteOrder.nativeOrder()));
+        }
         ByteBuffer data = ByteBuffer.allocate((int) layout.dataBytes()).order(ByteOrder.nativeOrder());
         copyToNative(raw.order(layout.dtype().order()), data, layout.dtype(), (int) layout.count(),
                 layout.fortranOrder() ? layout.shape() : null);
