@@ -5,6 +5,8 @@ package org.bpa4j.reference;
  * back through that division.
  */
 final class ReferenceUnitRows {
+    static final double NORM_FLOOR = 1e-12;
+
     private final int n;
     private final int d;
     private final double[] unit;
@@ -20,12 +22,27 @@ final class ReferenceUnitRows {
             for (int k = 0; k < d; k++) {
                 sq += x[i * d + k] * x[i * d + k];
             }
-            norms[i] = Math.sqrt(sq);
-            double denom = Math.max(norms[i], CosineCost.NORM_FLOOR);
+            norms[i] = Double.isInfinite(sq) ? scaledNorm(x, i * d, d) : Math.sqrt(sq);
+            double denom = Math.max(norms[i], NORM_FLOOR);
             for (int k = 0; k < d; k++) {
                 unit[i * d + k] = x[i * d + k] / denom;
             }
         }
+    }
+
+    /** ‖x‖ for a row whose squares overflow (|x| beyond ~1e154): summed at a power-of-two scale. */
+    private static double scaledNorm(double[] x, int offset, int d) {
+        double largest = 0;
+        for (int k = 0; k < d; k++) {
+            largest = Math.max(largest, Math.abs(x[offset + k]));
+        }
+        double scale = Math.scalb(1.0, -Math.getExponent(largest));
+        double sq = 0;
+        for (int k = 0; k < d; k++) {
+            double v = x[offset + k] * scale;
+            sq += v * v;
+        }
+        return Math.sqrt(sq) / scale;
     }
 
     /** x̂ (n×d, row-major); not to be modified. */
@@ -37,7 +54,7 @@ final class ReferenceUnitRows {
     double[] backward(double[] gradUnit) {
         double[] gx = new double[n * d];
         for (int i = 0; i < n; i++) {
-            if (norms[i] > CosineCost.NORM_FLOOR) {
+            if (norms[i] > NORM_FLOOR) {
                 double radial = 0;
                 for (int k = 0; k < d; k++) {
                     radial += unit[i * d + k] * gradUnit[i * d + k];
@@ -47,7 +64,7 @@ final class ReferenceUnitRows {
                 }
             } else {
                 for (int k = 0; k < d; k++) {
-                    gx[i * d + k] = gradUnit[i * d + k] / CosineCost.NORM_FLOOR;
+                    gx[i * d + k] = gradUnit[i * d + k] / NORM_FLOOR;
                 }
             }
         }
