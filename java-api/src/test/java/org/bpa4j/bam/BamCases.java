@@ -1,5 +1,8 @@
 package org.bpa4j.bam;
 
+import static org.bpa4j.testing.Closeness.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.List;
 import java.util.SplittableRandom;
 import org.bpa4j.BamLoss;
@@ -45,6 +48,22 @@ public final class BamCases {
         BamLoss loss = loss(c, device, precision);
         Tensor z = c.tensor("z").to(precision);
         return distill(c) ? loss.forward(z, c.tensor("zt").to(precision)) : loss.forward(z);
+    }
+
+    /**
+     * Runs a golden case on a device and asserts that it reproduces the authors' loss (relative to its size)
+     * and gradients (relative to their largest entry) within {@code tolerance}.
+     */
+    public static BamResult assertReproduces(GoldenCase c, Device device, DType precision, double tolerance) {
+        BamResult r = run(c, device, precision);
+        assertEquals(device, r.device(), c + " device");
+        double expected = c.getDouble("loss");
+        assertEquals(expected, r.loss(), tolerance * Math.abs(expected), c + " loss");
+        assertClose(c.tensor("dz"), r.backward(), tolerance, c + " dz");
+        if (distill(c)) {
+            assertClose(c.tensor("dzt"), r.teacherBackward(), tolerance, c + " dzt");
+        }
+        return r;
     }
 
     /** Gaussian embeddings (n, d) in float64. */

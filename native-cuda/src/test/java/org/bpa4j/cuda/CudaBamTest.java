@@ -30,14 +30,7 @@ class CudaBamTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void goldenLossAndGradients(GoldenCase c) {
-        BamResult r = BamCases.run(c, Device.CUDA, DType.FLOAT32);
-        assertEquals(Device.CUDA, r.device());
-        double expected = c.getDouble("loss");
-        assertEquals(expected, r.loss(), TOL * Math.abs(expected), c + " loss");
-        assertClose(c.tensor("dz"), r.backward(), TOL, c + " dz");
-        if (BamCases.distill(c)) {
-            assertClose(c.tensor("dzt"), r.teacherBackward(), TOL, c + " dzt");
-        }
+        BamCases.assertReproduces(c, Device.CUDA, DType.FLOAT32, TOL);
     }
 
     /** large, local, target crops, topK, positive masking, distill, batch, d. */
