@@ -47,6 +47,12 @@ public final class Npy {
             Preamble pre = Preamble.of(readFully(channel, 0, (int) Math.min(fileSize, 12), source), fileSize, source);
             Layout layout = Layout.of(pre, readFully(channel, pre.headerStart(), pre.headerLength(), source),
                     fileSize, source);
+            if (layout.dtype().isFloat() && !layout.fortranOrder()) {
+                // straight into the tensor's array: a 256 MiB gradient costs 256 MiB, not two or three times that
+                MemoryEstimate.checkHeap(layout.dataBytes(), String.format(Locale.ROOT,
+                        "%s: reading %s needs about %,d bytes", source, layout.describe(), layout.dataBytes()));
+                return new NpyArray(source, layout.shape(), layout.dtype(), readFloats(channel, layout, source));
+            }
             // the raw bytes and their copy in native order
             MemoryEstimate.checkHeap(2 * layout.dataBytes(), String.format(Locale.ROOT,
                     "%s: reading %s needs about %,d bytes", source, layout.describe(), 2 * layout.dataBytes()));
@@ -148,6 +154,41 @@ public final class Npy {
         String describe() {
             return "shape " + Tensor.shapeString(shape) + " of " + dtype.label();
         }
+    }
+
+    /**
+     * A C-ordered float32 or float64 array (a float[] or a double[]), read in chunks through a small buffer
+     * in the file's byte order.
+     */
+    private static Object readFloats(FileChannel channel, Layout layout, String source) throws IOException {
+        int size = layout.dtype().size();
+        int count = (int) layout.count();
+        boolean f32 = size == 4;
+        float[] floats = f32 ? new float[count] : null;
+        double[] doubles = f32 ? null : new double[count];
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(layout.dtype().order());
+        int perChunk = buf.capacity() / size;
+        long at = layout.dataStart();
+        for (int done = 0; done < count; ) {
+            int len = Math.min(perChunk, count - done);
+            buf.clear().limit(len * size);
+            while (buf.hasRemaining()) {
+                int n = channel.read(buf, at);
+                if (n < 0) {
+                    throw new NpyFormatException(source + ": truncated: the file ended at byte " + at + " while "
+                            + (layout.dataStart() + layout.dataBytes()) + " were expected");
+                }
+                at += n;
+            }
+            buf.flip();
+            if (f32) {
+                buf.asFloatBuffer().get(floats, done, len);
+            } else {
+                buf.asDoubleBuffer().get(doubles, done, len);
+            }
+            done += len;
+        }
+        return f32 ? floats : doubles;
     }
 
     private static byte[] readFully(FileChannel channel, long start, int length, String source) throws IOException {

@@ -14,14 +14,29 @@ public final class NpyArray {
     private final String source;
     private final int[] shape;
     private final NpyDtype dtype;
-    /** Values in C order, native byte order. */
+    /** Values in C order, native byte order; null when the values are held as {@link #values}. */
     private final ByteBuffer data;
+    /** A float array's values as the float[] or double[] a tensor wraps, or null. */
+    private final Object values;
 
     NpyArray(String source, int[] shape, NpyDtype dtype, ByteBuffer data) {
         this.source = source;
         this.shape = shape;
         this.dtype = dtype;
         this.data = data;
+        this.values = null;
+    }
+
+    /** A float array read straight into a float[] (float32) or a double[] (float64). */
+    NpyArray(String source, int[] shape, NpyDtype dtype, Object values) {
+        if (!(values instanceof float[] || values instanceof double[])) {
+            throw new IllegalArgumentException("NpyArray: values must be a float[] or a double[]");
+        }
+        this.source = source;
+        this.shape = shape;
+        this.dtype = dtype;
+        this.data = null;
+        this.values = values;
     }
 
     public int[] shape() {
@@ -51,6 +66,12 @@ public final class NpyArray {
 
     /** The value at a flat C-order index, as a double. */
     public double getDouble(long index) {
+        if (values instanceof float[] f) {
+            return f[Math.toIntExact(index)];
+        }
+        if (values instanceof double[] d) {
+            return d[Math.toIntExact(index)];
+        }
         int at = Math.toIntExact(index * dtype.size());
         return switch (dtype.kind()) {
             case 'f' -> dtype.size() == 4 ? data.getFloat(at) : data.getDouble(at);
@@ -75,28 +96,34 @@ public final class NpyArray {
 
     /**
      * The array as a tensor of rank 1 to 3: float32 and float64 keep their precision, integers become
-     * float64.
+     * float64. A float array read from a file by {@link Npy#read} is not copied: the tensor wraps its values.
      */
     public Tensor toTensor() {
         if (shape.length < 1 || shape.length > 3) {
             throw new NpyFormatException(source + ": a " + shape.length + "-D array of shape "
                     + Tensor.shapeString(shape) + " where a 1-D, 2-D or 3-D array was expected");
         }
+        if (values instanceof float[] f) {
+            return Tensor.of(f, shape);
+        }
+        if (values instanceof double[] d) {
+            return Tensor.of(d, shape);
+        }
         long n = size();
         if (dtype.isFloat() && dtype.size() == 4) {
-            float[] values = new float[Math.toIntExact(n)];
-            data.asFloatBuffer().get(values);
-            return Tensor.of(values, shape);
+            float[] out = new float[Math.toIntExact(n)];
+            data.asFloatBuffer().get(out);
+            return Tensor.of(out, shape);
         }
-        double[] values = new double[Math.toIntExact(n)];
+        double[] out = new double[Math.toIntExact(n)];
         if (dtype.isFloat()) {
-            data.asDoubleBuffer().get(values);
+            data.asDoubleBuffer().get(out);
         } else {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = getDouble(i);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = getDouble(i);
             }
         }
-        return Tensor.of(values, shape);
+        return Tensor.of(out, shape);
     }
 
     /** The array as a tensor in the given precision. */

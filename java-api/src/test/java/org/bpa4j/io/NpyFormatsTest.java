@@ -43,6 +43,36 @@ class NpyFormatsTest {
         return b.array();
     }
 
+    /**
+     * Float files of either byte order are read straight into the tensor's array, through a 1 MiB buffer:
+     * reading 8 MiB of values allocates about 8 MiB, not the two or three copies a bytes-then-decode read made.
+     */
+    @Test
+    void aFloatFileIsReadIntoItsTensorWithoutFurtherCopies(@TempDir Path dir) throws Exception {
+        int count = 1 << 21; // 8 MiB of float32, more than one buffer-full
+        for (ByteOrder order : new ByteOrder[] {ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN}) {
+            ByteBuffer data = ByteBuffer.allocate(count * 4).order(order);
+            for (int i = 0; i < count; i++) {
+                data.putFloat(i * 0.25f - 1000f);
+            }
+            String descr = order == ByteOrder.LITTLE_ENDIAN ? "<f4" : ">f4";
+            Path file = dir.resolve(descr.charAt(0) == '<' ? "le.npy" : "be.npy");
+            Files.write(file, npy(1, "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (2048, 1024), }",
+                    data.array()));
+            data = null;
+            var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            Tensor t = Npy.read(file).toTensor(DType.FLOAT32);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(allocated < count * 4L + (2 << 20), descr + ": reading " + count * 4L + " bytes of values "
+                    + "allocated " + allocated);
+            assertArrayEquals(new int[] {2048, 1024}, t.shape());
+            for (int i : new int[] {0, 1, 262143, 262144, count - 1}) {
+                assertEquals(i * 0.25f - 1000f, t.getFloat(i), descr + " value " + i);
+            }
+        }
+    }
+
     @Test
     void roundTripKeepsShapePrecisionAndValues(@TempDir Path dir) throws Exception {
         Tensor f = Tensor.of(new float[] {1.5f, -2f, 3.25f, 0f, 7f, -0.125f}, 2, 3);

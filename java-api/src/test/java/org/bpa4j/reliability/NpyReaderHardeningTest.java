@@ -283,10 +283,11 @@ class NpyReaderHardeningTest {
     @Test
     void aLargeNpyFileIsRefusedBeforeItsDataIsRead(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("large.npy");
-        Npy.write(file, Tensor.zeros(DType.FLOAT64, 3_000_000));
+        // 40 MB of float64: the reader reads floats straight into their array, so the values alone must not fit
+        Npy.write(file, Tensor.zeros(DType.FLOAT64, 5_000_000));
         String path = file.toString();
         MemoryLimitTest.assertRefused(ForkedJvm.run(List.of("-Xmx32m"), MemoryProbe.class, "npy", "reference", path),
-                "large.npy", "shape (3000000,) of float64", "heap");
+                "large.npy", "shape (5000000,) of float64", "heap");
         MemoryLimitTest.assertDone(ForkedJvm.run(List.of("-Xmx256m"), MemoryProbe.class, "npy", "reference", path));
     }
 }
