@@ -19,7 +19,21 @@ interface BpaPlan {
     }
 
     /** ∂L/∂logK (a new n×n matrix) for ∂L/∂logP given row by row: SPEC §3 through the iterations. */
-    float[] gradientLogK(GradientRows gradLogP);
+    default float[] gradientLogK(GradientRows gradLogP) {
+        return gradientLogK(gradLogP, false);
+    }
+
+    /**
+     * As {@link #gradientLogK(GradientRows)}; with {@code consume}, a plan that can writes ∂L/∂logK over its
+     * own n×n kernel and returns that buffer (one n×n matrix fewer at the peak of a backward pass), after
+     * which it must not be used again: see {@link #spent()}.
+     */
+    float[] gradientLogK(GradientRows gradLogP, boolean consume);
+
+    /** Whether a consuming {@link #gradientLogK(GradientRows, boolean)} has overwritten the kernel. */
+    default boolean spent() {
+        return false;
+    }
 
     /** logK_ij = −C_ij/ε (the diagonal as masked), for a cost whose backward needs C. */
     float logK(int index);

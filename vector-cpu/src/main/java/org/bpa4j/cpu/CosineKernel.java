@@ -72,6 +72,12 @@ final class CosineKernel implements CostKernel {
     }
 
     @Override
+    public boolean backwardReadsLogK() {
+        // the backward GEMM needs only g and the unit rows
+        return false;
+    }
+
+    @Override
     public float[] backward(float[] g, BpaPlan plan, boolean maskDiagonal, ThreadTeam team) {
         TransposeSum.cosine(g, n, maskDiagonal, team);
         int dp = MatrixFeatureProduct.paddedWidth(d);

@@ -17,4 +17,7 @@ interface CostKernel {
      * a masked diagonal passes no gradient.
      */
     float[] backward(float[] gradLogK, BpaPlan plan, boolean maskDiagonal, ThreadTeam team);
+
+    /** Whether {@link #backward} reads logK from the plan (and so the plan must keep its kernel). */
+    boolean backwardReadsLogK();
 }

@@ -123,6 +123,12 @@ final class EuclideanKernel implements CostKernel {
     }
 
     @Override
+    public boolean backwardReadsLogK() {
+        // D_ij = logK_ij · (−ε·max) scales each entry of g
+        return true;
+    }
+
+    @Override
     public float[] backward(float[] g, BpaPlan plan, boolean maskDiagonal, ThreadTeam team) {
         if (max == 0f) {
             // every point the same: the cost is 0 and passes nothing back

@@ -462,8 +462,9 @@ final class FusedLogSinkhorn implements BpaPlan {
         return logK[index];
     }
 
+    /** The log domain needs logK in every reverse sweep while it accumulates g, so it never consumes. */
     @Override
-    public float[] gradientLogK(GradientRows gradLogP) {
+    public float[] gradientLogK(GradientRows gradLogP, boolean consume) {
         float[] g = new float[n * m];
         team.forEach(chunks.count, c -> {
             float[] row = new float[m + RowKernels.PAD];

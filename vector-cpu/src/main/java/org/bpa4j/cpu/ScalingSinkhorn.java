@@ -37,6 +37,7 @@ final class ScalingSinkhorn implements BpaPlan {
     private final List<double[]> v = new ArrayList<>();
     private float[] finalA;
     private float[] finalB;
+    private volatile boolean spent;
 
     private ScalingSinkhorn(float[] k, int n, boolean maskDiagonal, float maskedLogK, float shift, ThreadTeam team) {
         this.k = k;
@@ -141,6 +142,11 @@ final class ScalingSinkhorn implements BpaPlan {
                 }
             }
         });
+    }
+
+    @Override
+    public boolean spent() {
+        return spent;
     }
 
     @Override
@@ -273,10 +279,14 @@ final class ScalingSinkhorn implements BpaPlan {
      * previous iteration). Every term subtracted from ∂L/∂logK is K_ij times a rank-one product: the column
      * step's gv_j Pᶜ_ij = K_ij A_i (gv_j B_j), the row step's gu_i Pʳ_ij = K_ij (gu_i A_i) B'_j. So the
      * recursion over the iterations needs only the vectors — one read of K per iteration, no n×n writes —
-     * and ∂L/∂logK = ∂L/∂logP − K ⊙ Σ_t (Aᵗ Wᵗᵀ + cᵗ B'ᵗᵀ) is written once at the end.
+     * and ∂L/∂logK = ∂L/∂logP − K ⊙ Σ_t (Aᵗ Wᵗᵀ + cᵗ B'ᵗᵀ) is written once at the end. Row i of that
+     * matrix needs row i of K alone, so it can overwrite K in place ({@code consume}).
      */
     @Override
-    public float[] gradientLogK(GradientRows gradLogP) {
+    public float[] gradientLogK(GradientRows gradLogP, boolean consume) {
+        if (spent) {
+            throw new IllegalStateException("ScalingSinkhorn: the kernel was overwritten by a consuming backward pass");
+        }
         int iterations = iterations();
         float[][] parts = new float[chunks.count][n + RowKernels.PAD];
         double[] gu = new double[n];
@@ -329,7 +339,8 @@ final class ScalingSinkhorn implements BpaPlan {
             colW[t - 1] = w;
             colB[t - 1] = bPrev;
         }
-        float[] g = new float[n * n];
+        float[] g = consume ? k : new float[n * n];
+        spent = consume;
         final int group = 4;
         team.forEach(chunks.count, ch -> {
             float[][] rows = new float[group][n + RowKernels.PAD];

@@ -22,7 +22,8 @@ final class SetBpa {
     private final int[] labels;
     private final ThreadTeam team;
     private final CostKernel cost;
-    private final BpaPlan plan;
+    /** Replaced by a fresh solve when a backward pass has consumed it (a second backward on one result). */
+    private BpaPlan plan;
     private final RowChunks chunks;
     /** Step 5's divisor: the largest Z before scaling (1 without max-scaling). */
     private final float scale;
@@ -36,6 +37,17 @@ final class SetBpa {
         this.cost = options.metric() == Metric.COSINE
                 ? new CosineKernel(x, n, d, options.reg())
                 : new EuclideanKernel(x, n, d, options.reg());
+        this.plan = solve();
+        if (options.maxScale()) {
+            float maxP = plan.maxPlan();
+            scale = options.sigmoid() ? maxP / (1f + maxP) : maxP;
+        } else {
+            scale = 1f;
+        }
+    }
+
+    /** Steps 1–3: the cost's kernel and the Sinkhorn duals, deterministic, so a re-solve gives the same bits. */
+    private BpaPlan solve() {
         float[] logK = new float[n * n];
         float masked = (float) (-MASKED_COST / options.reg());
         BpaPlan sinkhorn;
@@ -53,13 +65,7 @@ final class SetBpa {
             logDomain.run(options.iterations(), Double.NaN, 1, false);
             sinkhorn = logDomain;
         }
-        this.plan = sinkhorn;
-        if (options.maxScale()) {
-            float maxP = plan.maxPlan();
-            scale = options.sigmoid() ? maxP / (1f + maxP) : maxP;
-        } else {
-            scale = 1f;
-        }
+        return sinkhorn;
     }
 
     private void maskDiagonal(float[] matrix, float value) {
@@ -117,8 +123,16 @@ final class SetBpa {
         });
     }
 
-    /** ∂L/∂X (n×d) for ∂L/∂Z read from {@code grad} at element offset {@code base}. */
-    float[] backward(TensorRows grad, long base) {
+    /**
+     * ∂L/∂X (n×d) for ∂L/∂Z read from {@code grad} at element offset {@code base}. When the cost does not
+     * need logK afterwards, ∂L/∂logK overwrites the plan's kernel (the peak of forward + backward is then
+     * the kernel, Z and the caller's ∂L/∂Z, not one n×n more); a later backward on the same set solves again.
+     */
+    synchronized float[] backward(TensorRows grad, long base) {
+        if (plan.spent()) {
+            plan = solve();
+        }
+        boolean consume = !cost.backwardReadsLogK();
         float[] g = plan.gradientLogK((i, dst, dz) -> {
             // ∂L/∂logP = ∂L/∂Z · ∂Z/∂logP; entries overwritten by steps 6 and 7 pass no gradient
             grad.read(base + (long) i * n, dst, 0, n);
@@ -130,7 +144,7 @@ final class SetBpa {
             if (options.maskDiagonal()) {
                 dst[i] = 0f;
             }
-        });
+        }, consume);
         return cost.backward(g, plan, options.maskDiagonal(), team);
     }
 
