@@ -171,16 +171,13 @@ final class ScalingSinkhorn implements BpaPlan {
             team.forEach(chunks.count, c -> {
                 float[] part = parts[c];
                 java.util.Arrays.fill(part, 0f);
-                float[] lanes = new float[L];
-                for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
-                    double s = RowKernels.dot(k, i * n, bPrev, n, lanes);
+                failed[c] = !ScalingSweep.sweep(k, n, chunks.start(c), chunks.end(c), bPrev, part, (i, s) -> {
                     if (!(s >= TINY && s <= HUGE)) {
-                        failed[c] = true;
-                        return;
+                        return Double.NaN;
                     }
                     rowSum[i] = s;
-                    RowKernels.axpy((float) (1.0 / s), k, i * n, part, n);
-                }
+                    return 1.0 / s;
+                }, true, new float[L]);
             });
             for (boolean f : failed) {
                 if (f) {
@@ -321,13 +318,12 @@ final class ScalingSinkhorn implements BpaPlan {
             team.forEach(chunks.count, ch -> {
                 float[] part = parts[ch];
                 java.util.Arrays.fill(part, 0f);
-                float[] lanes = new float[L];
-                for (int i = chunks.start(ch), end = chunks.end(ch); i < end; i++) {
-                    double colStep = a[i] * RowKernels.dot(k, i * n, w, n, lanes);
+                ScalingSweep.sweep(k, n, chunks.start(ch), chunks.end(ch), w, part, (i, dot) -> {
+                    double colStep = a[i] * dot;
                     double gui = (last ? gu[i] : 0) - colStep;
                     c[i] = (float) (gui * a[i]);
-                    RowKernels.axpy(c[i], k, i * n, part, n);
-                }
+                    return c[i];
+                }, false, new float[L]);
             });
             double[] sums = ChunkedSums.combine(parts, n, team);
             for (int j = 0; j < n; j++) {
