@@ -2,6 +2,7 @@ package org.bpa4j;
 
 import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BpaOptions;
+import org.bpa4j.spi.BpaOutput;
 
 /**
  * The Balanced-Pairwise-Affinities (BPA / SOT) feature transform, SPEC §2: n feature vectors become an
@@ -59,9 +60,69 @@ public final class Bpa {
 
     /** Transforms a batch with labels per set: {@code labels[b]} for set b (null entries: no labels). */
     public BpaResult forward(Tensor x, int[][] labels) {
-        InputChecks.features(x, "Bpa.forward: x");
+        Call call = prepare(x, labels, "Bpa.forward", true);
+        BpaResult result;
+        try {
+            result = new BpaResult(call.backend.bpa(call.options, x, labels), call.outShape, x.shape(),
+                    call.backend.device(), this);
+        } catch (OutOfMemoryError e) {
+            throw MemoryEstimate.ranOut(call.need, "Bpa.forward", e);
+        }
+        if (!result.outputVerifiedFinite()) {
+            InputChecks.finiteResult(result.output(), false, "Bpa.forward: the " + call.backend.device().label()
+                    + " backend's output", describe());
+        }
+        return result;
+    }
+
+    /**
+     * Z for one set (n, d) or a batch (B, n, d), for inference: the same values as {@link #forward(Tensor)},
+     * but nothing is kept for a backward pass, so a backend can compute in Z's own memory (the CPU backend
+     * then holds one n×n matrix instead of two). What a server that only needs the new features calls.
+     */
+    public Tensor transform(Tensor x) {
+        return transform(x, (int[][]) null);
+    }
+
+    /** {@link #transform(Tensor)} with the labels of the first L rows, as {@link #forward(Tensor, int[])}. */
+    public Tensor transform(Tensor x, int[] labels) {
+        InputChecks.notNull(x, "Bpa.transform: x");
+        if (labels == null) {
+            return transform(x, (int[][]) null);
+        }
+        int[][] perSet = new int[x.sets()][];
+        java.util.Arrays.fill(perSet, labels);
+        return transform(x, perSet);
+    }
+
+    /** {@link #transform(Tensor)} with labels per set, as {@link #forward(Tensor, int[][])}. */
+    public Tensor transform(Tensor x, int[][] labels) {
+        Call call = prepare(x, labels, "Bpa.transform", false);
+        BpaOutput out;
+        try {
+            out = call.backend.bpaInference(call.options, x, labels);
+        } catch (OutOfMemoryError e) {
+            throw MemoryEstimate.ranOut(call.need, "Bpa.transform", e);
+        }
+        if (!java.util.Arrays.equals(out.z().shape(), call.outShape)) {
+            throw new IllegalStateException("backend " + call.backend.device().label() + " returned Z of shape "
+                    + out.z().shapeString() + " for an input of shape " + x.shapeString());
+        }
+        if (!out.verifiedFinite()) {
+            InputChecks.finiteResult(out.z(), false, "Bpa.transform: the " + call.backend.device().label()
+                    + " backend's output", describe());
+        }
+        return out.z();
+    }
+
+    /** What a forward or transform call needs once its input is checked: backend, options, shape, memory. */
+    private record Call(Backend backend, BpaOptions options, int[] outShape, MemoryEstimate.Need need) {
+    }
+
+    private Call prepare(Tensor x, int[][] labels, String where, boolean keepForBackward) {
+        InputChecks.features(x, where + ": x");
         if (labels != null) {
-            checkLabels(labels, x);
+            checkLabels(labels, x, where);
         }
         DType out = precision != null ? precision : x.dtype();
         Backend backend = Backends.resolve(device);
@@ -70,17 +131,9 @@ public final class Bpa {
                 ? new int[] {x.dim(0), x.rows(), x.rows()}
                 : new int[] {x.rows(), x.rows()};
         MemoryEstimate.Need need = MemoryEstimate.bpa(backend.device(), x.sets(), x.rows(), x.cols(), iterations,
-                metric, out);
-        MemoryEstimate.check(need, "Bpa.forward");
-        BpaResult result;
-        try {
-            result = new BpaResult(backend.bpa(options, x, labels), outShape, x.shape(), backend.device(), this);
-        } catch (OutOfMemoryError e) {
-            throw MemoryEstimate.ranOut(need, "Bpa.forward", e);
-        }
-        InputChecks.finiteResult(result.output(), false, "Bpa.forward: the " + backend.device().label()
-                + " backend's output", describe());
-        return result;
+                metric, out, keepForBackward);
+        MemoryEstimate.check(need, where);
+        return new Call(backend, options, outShape, need);
     }
 
     /** The options, for messages. */
@@ -90,9 +143,9 @@ public final class Bpa {
                 + (maxScale ? "" : ", no max-scaling");
     }
 
-    private static void checkLabels(int[][] labels, Tensor x) {
+    private static void checkLabels(int[][] labels, Tensor x, String where) {
         if (labels.length != x.sets()) {
-            throw new IllegalArgumentException("Bpa.forward: labels are given for " + labels.length
+            throw new IllegalArgumentException(where + ": labels are given for " + labels.length
                     + " sets but x has " + x.sets());
         }
         for (int b = 0; b < labels.length; b++) {
@@ -101,12 +154,12 @@ public final class Bpa {
                 continue;
             }
             if (y.length > x.rows()) {
-                throw new IllegalArgumentException("Bpa.forward: " + y.length + " labels"
+                throw new IllegalArgumentException(where + ": " + y.length + " labels"
                         + (labels.length > 1 ? " for set " + b : "") + " but only n = " + x.rows() + " rows");
             }
             for (int i = 0; i < y.length; i++) {
                 if (y[i] < 0) {
-                    throw new IllegalArgumentException("Bpa.forward: label " + y[i] + " at index " + i
+                    throw new IllegalArgumentException(where + ": label " + y[i] + " at index " + i
                             + (labels.length > 1 ? " of set " + b : "") + " is negative");
                 }
             }

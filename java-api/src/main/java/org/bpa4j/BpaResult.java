@@ -25,6 +25,11 @@ public final class BpaResult {
         return pass.output();
     }
 
+    /** Whether the backend has already checked that Z is finite. */
+    boolean outputVerifiedFinite() {
+        return pass.outputVerifiedFinite();
+    }
+
     /** The backend that computed it. */
     public Device device() {
         return device;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.bpa4j.Backends;
 import org.bpa4j.Bpa;
 import org.bpa4j.BpaResult;
 import org.bpa4j.DType;
@@ -98,10 +99,16 @@ final class TransformCommand implements Callable<Integer> {
         Bpa bpa = Bpa.builder().metric(metric).reg(reg).iterations(iterations).sigmoid(sigmoid)
                 .maskDiagonal(!noMaskDiagonal).maxScale(!noMaxScale).device(backend).precision(precision).build();
         long t0 = System.nanoTime();
-        BpaResult result = bpa.forward(x, perSet);
-        outputs.put(output, result.output());
+        Device used;
         if (g != null) {
+            BpaResult result = bpa.forward(x, perSet);
+            outputs.put(output, result.output());
             outputs.put(gradOutput, result.backward(g));
+            used = result.device();
+        } else {
+            // nothing is needed for a backward pass: the inference path holds one n×n matrix, not two
+            outputs.put(output, bpa.transform(x, perSet));
+            used = Backends.resolve(backend).device();
         }
         long t1 = System.nanoTime();
         outputs.commit();
@@ -109,7 +116,7 @@ final class TransformCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "Z %s %s -> %s%s (%s backend, %.1f ms)%n", Tensor.shapeString(zShape),
                 precision.label(), output, g == null ? "" : "; DX " + x.shapeString() + " -> " + gradOutput,
-                result.device().label(), (t1 - t0) / 1e6);
+                used.label(), (t1 - t0) / 1e6);
         return ErrorReport.OK;
     }
 

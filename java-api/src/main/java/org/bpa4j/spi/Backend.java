@@ -29,6 +29,15 @@ public interface Backend {
     BpaPass bpa(BpaOptions options, Tensor x, int[][] labels);
 
     /**
+     * BPA forward for inference: Z only, nothing kept for a backward pass, so a backend can work in Z's
+     * own memory. Arguments as for {@link #bpa}. The default runs {@link #bpa} and keeps its output.
+     */
+    default BpaOutput bpaInference(BpaOptions options, Tensor x, int[][] labels) {
+        BpaPass pass = bpa(options, x, labels);
+        return new BpaOutput(pass.output(), pass.outputVerifiedFinite());
+    }
+
+    /**
      * Sinkhorn (SPEC §1) on a cost (n, m) or (B, n, m). {@code a} and {@code b} are the marginals (not
      * their logarithms), shaped (n)/(m) or (B, n)/(B, m), or null for unit marginals.
      */

@@ -84,6 +84,17 @@ public class BadInputTest {
         c.add(refusal("NaN in the teacher-free X given with labels" + on,
                 () -> bpa.forward(withValue(x(4, 2), 5, Double.NaN), new int[] {0, 1}), "nan", "row 2", "column 1"));
 
+        // the inference call checks the same things, under its own name
+        c.add(refusal("NaN in X, transform" + on, () -> bpa.transform(withValue(x(5, 4), 2 * 4 + 3, Double.NaN)),
+                "bpa.transform", "nan", "row 2", "column 3"));
+        c.add(refusal("n = 1, transform" + on, () -> bpa.transform(x(1, 4)), "bpa.transform", "n = 2", "(1, 4)"));
+        c.add(refusal("null X, transform" + on, () -> bpa.transform(null), "bpa.transform", "x", "null"));
+        c.add(refusal("negative label, transform" + on, () -> bpa.transform(x(4, 2), new int[] {0, -3}),
+                "bpa.transform", "-3", "index 1", "negative"));
+        c.add(refusal("labels for the wrong number of sets, transform" + on,
+                () -> bpa.transform(RandomTensors.gaussian(1, 2, 4, 2), new int[][] {{0, 1}}), "bpa.transform",
+                "1 sets", "has 2"));
+
         // shapes
         c.add(refusal("1-D X" + on, () -> bpa.forward(Tensor.of(new double[6], 6)), "2-d", "(6,)"));
         c.add(refusal("n = 1" + on, () -> bpa.forward(x(1, 4)), "n = 2", "(1, 4)"));

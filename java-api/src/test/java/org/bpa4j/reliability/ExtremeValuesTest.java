@@ -131,6 +131,8 @@ public class ExtremeValuesTest {
             Tensor dx = r.backward(g.to(precision));
             assertFinite(r.output(), precision.label() + " output");
             assertFinite(dx, precision.label() + " gradient");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(r.output().toDoubleArray(),
+                    c.bpa(device, precision).transform(x).toDoubleArray(), precision.label() + " transform vs forward");
             if (device == Device.REFERENCE && precision == DType.FLOAT64) {
                 continue;
             }

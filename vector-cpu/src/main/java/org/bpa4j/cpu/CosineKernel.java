@@ -20,12 +20,22 @@ final class CosineKernel implements CostKernel {
     private final double[] norms;
 
     CosineKernel(float[] x, int n, int d, double reg) {
+        this(x, n, d, reg, ThreadTeam.SEQUENTIAL);
+    }
+
+    /** Normalises the rows on the team (each row's arithmetic is the same on any thread). */
+    CosineKernel(float[] x, int n, int d, double reg, ThreadTeam team) {
         this.n = n;
         this.d = d;
         this.reg = reg;
         this.unit = new float[n * d];
         this.norms = new double[n];
-        for (int i = 0; i < n; i++) {
+        RowChunks chunks = new RowChunks(n);
+        team.forEach(chunks.count, c -> normalise(x, chunks.start(c), chunks.end(c)));
+    }
+
+    private void normalise(float[] x, int r0, int r1) {
+        for (int i = r0; i < r1; i++) {
             double sq = 0;
             for (int k = 0; k < d; k++) {
                 double v = x[i * d + k];

@@ -9,6 +9,7 @@ import org.bpa4j.spi.BamOptions;
 import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BpaOptions;
+import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
@@ -96,6 +97,11 @@ public final class CpuBackend implements Backend {
     @Override
     public BpaPass bpa(BpaOptions options, Tensor x, int[][] labels) {
         return operations().bpa(options, x, labels, threads);
+    }
+
+    @Override
+    public BpaOutput bpaInference(BpaOptions options, Tensor x, int[][] labels) {
+        return operations().bpaInference(options, x, labels, threads);
     }
 
     @Override

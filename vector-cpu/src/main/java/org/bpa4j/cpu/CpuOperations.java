@@ -2,6 +2,7 @@ package org.bpa4j.cpu;
 
 import org.bpa4j.Tensor;
 import org.bpa4j.spi.BpaOptions;
+import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
@@ -12,6 +13,8 @@ import org.bpa4j.spi.SinkhornPass;
  */
 interface CpuOperations {
     BpaPass bpa(BpaOptions options, Tensor x, int[][] labels, int threads);
+
+    BpaOutput bpaInference(BpaOptions options, Tensor x, int[][] labels, int threads);
 
     SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b, int threads);
 

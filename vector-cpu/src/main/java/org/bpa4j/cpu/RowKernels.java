@@ -133,6 +133,22 @@ final class RowKernels {
     }
 
 
+    /** Whether a[0..len) holds only finite values (x − x is 0 for those, NaN for ±Inf and NaN). */
+    static boolean allFinite(float[] a, int len) {
+        FloatVector acc = FloatVector.zero(F);
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            FloatVector v = FloatVector.fromArray(F, a, j);
+            acc = acc.add(v.sub(v));
+        }
+        if (j < len) {
+            VectorMask<Float> m = F.indexInRange(j, len);
+            FloatVector v = FloatVector.fromArray(F, a, j, m);
+            acc = acc.add(v.sub(v), m);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) == 0f;
+    }
+
     /** Σ_j a[ao+j] for j < len. */
     static double sum(float[] a, int ao, int len, float[] lanes) {
         FloatVector acc = FloatVector.zero(F);

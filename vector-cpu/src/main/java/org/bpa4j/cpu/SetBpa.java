@@ -29,15 +29,20 @@ final class SetBpa {
     private final float scale;
 
     SetBpa(BpaOptions options, float[] x, int n, int d, int[] labels, ThreadTeam team) {
+        this(options, x, n, d, labels, team, new float[n * n]);
+    }
+
+    /** Solves the set with its kernel in {@code kernel} (n×n), which the plan then owns. */
+    private SetBpa(BpaOptions options, float[] x, int n, int d, int[] labels, ThreadTeam team, float[] kernel) {
         this.options = options;
         this.n = n;
         this.labels = labels;
         this.team = team;
         this.chunks = new RowChunks(n);
         this.cost = options.metric() == Metric.COSINE
-                ? new CosineKernel(x, n, d, options.reg())
+                ? new CosineKernel(x, n, d, options.reg(), team)
                 : new EuclideanKernel(x, n, d, options.reg());
-        this.plan = solve();
+        this.plan = solve(kernel);
         if (options.maxScale()) {
             float maxP = plan.maxPlan();
             scale = options.sigmoid() ? maxP / (1f + maxP) : maxP;
@@ -47,8 +52,7 @@ final class SetBpa {
     }
 
     /** Steps 1–3: the cost's kernel and the Sinkhorn duals, deterministic, so a re-solve gives the same bits. */
-    private BpaPlan solve() {
-        float[] logK = new float[n * n];
+    private BpaPlan solve(float[] logK) {
         float masked = (float) (-MASKED_COST / options.reg());
         BpaPlan sinkhorn;
         if (cost.fillKernel(logK, team)) {
@@ -104,23 +108,63 @@ final class SetBpa {
         return (derivative ? s.div(onePlus) : s).div(scale);
     }
 
-    /** Writes Z (n×n) at element offset {@code base} of the output. */
-    void writeOutput(TensorRows out, long base) {
+    /**
+     * Inference on one set: Z is written over the kernel in {@code z} (n×n), row by row (row i of Z needs
+     * row i of the kernel alone), so the set costs one n×n matrix. Returns whether every value is finite.
+     */
+    static boolean transformInPlace(BpaOptions options, float[] x, int n, int d, int[] labels, ThreadTeam team,
+            float[] z) {
+        SetBpa set = new SetBpa(options, x, n, d, labels, team, z);
+        boolean[] finite = new boolean[set.chunks.count];
+        team.forEach(set.chunks.count, c -> {
+            float[] row = new float[n + RowKernels.PAD];
+            boolean ok = true;
+            for (int i = set.chunks.start(c), end = set.chunks.end(c); i < end; i++) {
+                ok &= set.outputRow(i, row);
+                System.arraycopy(row, 0, z, i * n, n);
+            }
+            finite[c] = ok;
+        });
+        set.plan = null; // its kernel is Z now
+        return allTrue(finite);
+    }
+
+    /** Writes Z (n×n) at element offset {@code base} of the output; returns whether every value is finite. */
+    boolean writeOutput(TensorRows out, long base) {
+        boolean[] finite = new boolean[chunks.count];
         team.forEach(chunks.count, c -> {
             float[] row = new float[n + RowKernels.PAD];
+            boolean ok = true;
             for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
-                scaledRow(i, row, false);
-                if (labels != null && i < labels.length) {
-                    for (int j = 0; j < labels.length; j++) {
-                        row[j] = labels[i] == labels[j] ? 1f : 0f;
-                    }
-                }
-                if (options.maskDiagonal()) {
-                    row[i] = 1f;
-                }
+                ok &= outputRow(i, row);
                 out.write(base + (long) i * n, row, 0, n);
             }
+            finite[c] = ok;
         });
+        return allTrue(finite);
+    }
+
+    /** Row i of Z (steps 4–7) into row[0..n); returns whether it is finite. */
+    private boolean outputRow(int i, float[] row) {
+        scaledRow(i, row, false);
+        if (labels != null && i < labels.length) {
+            for (int j = 0; j < labels.length; j++) {
+                row[j] = labels[i] == labels[j] ? 1f : 0f;
+            }
+        }
+        if (options.maskDiagonal()) {
+            row[i] = 1f;
+        }
+        return RowKernels.allFinite(row, n);
+    }
+
+    private static boolean allTrue(boolean[] flags) {
+        for (boolean f : flags) {
+            if (!f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -130,7 +174,7 @@ final class SetBpa {
      */
     synchronized float[] backward(TensorRows grad, long base) {
         if (plan.spent()) {
-            plan = solve();
+            plan = solve(new float[n * n]);
         }
         boolean consume = !cost.backwardReadsLogK();
         float[] g = plan.gradientLogK((i, dst, dz) -> {

@@ -1,7 +1,9 @@
 package org.bpa4j.cpu;
 
+import org.bpa4j.DType;
 import org.bpa4j.Tensor;
 import org.bpa4j.spi.BpaOptions;
+import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
 
 /** BPA over the sets of an input (n, d) or (B, n, d): forward now, backward on demand. */
@@ -15,6 +17,7 @@ final class VectorBpaPass implements BpaPass {
     private final boolean parallelSets;
     private final SetBpa[] perSet;
     private final Tensor output;
+    private final boolean outputFinite;
 
     VectorBpaPass(BpaOptions options, Tensor x, int[][] labels, ThreadTeam team) {
         this.options = options;
@@ -30,13 +33,63 @@ final class VectorBpaPass implements BpaPass {
                 x.rank() == 3 ? new int[] {sets, n, n} : new int[] {n, n});
         TensorRows in = new TensorRows(x);
         TensorRows out = new TensorRows(output);
+        boolean[] finite = new boolean[sets];
         forEachSet(b -> {
-            float[] xs = new float[n * d];
-            in.read((long) b * n * d, xs, 0, n * d);
+            float[] xs = setRows(in, b, n, d);
             SetBpa set = new SetBpa(options, xs, n, d, labels == null ? null : labels[b], inner);
-            set.writeOutput(out, (long) b * n * n);
+            finite[b] = set.writeOutput(out, (long) b * n * n);
             perSet[b] = set;
         });
+        this.outputFinite = allTrue(finite);
+    }
+
+    /**
+     * Inference (nothing kept for a backward pass): a single float32 set is computed in Z's own array,
+     * a batch one set at a time per thread in a scratch matrix of its own.
+     */
+    static BpaOutput infer(BpaOptions options, Tensor x, int[][] labels, ThreadTeam team) {
+        int sets = x.sets();
+        int n = x.rows();
+        int d = x.cols();
+        TensorRows in = new TensorRows(x);
+        if (sets == 1 && x.rank() == 2 && options.precision() == DType.FLOAT32) {
+            float[] z = new float[n * n];
+            boolean finite = SetBpa.transformInPlace(options, setRows(in, 0, n, d), n, d,
+                    labels == null ? null : labels[0], team, z);
+            return new BpaOutput(Tensor.of(z, n, n), finite);
+        }
+        boolean parallelSets = VectorOperations.setsInParallel(sets, n, team);
+        ThreadTeam inner = parallelSets ? ThreadTeam.SEQUENTIAL : team;
+        Tensor output = Tensor.zeros(options.precision(), x.rank() == 3 ? new int[] {sets, n, n} : new int[] {n, n});
+        TensorRows out = new TensorRows(output);
+        boolean[] finite = new boolean[sets];
+        java.util.function.IntConsumer body = b -> {
+            SetBpa set = new SetBpa(options, setRows(in, b, n, d), n, d, labels == null ? null : labels[b], inner);
+            finite[b] = set.writeOutput(out, (long) b * n * n);
+        };
+        if (parallelSets) {
+            team.forEach(sets, body);
+        } else {
+            for (int b = 0; b < sets; b++) {
+                body.accept(b);
+            }
+        }
+        return new BpaOutput(output, allTrue(finite));
+    }
+
+    private static float[] setRows(TensorRows in, int b, int n, int d) {
+        float[] xs = new float[n * d];
+        in.read((long) b * n * d, xs, 0, n * d);
+        return xs;
+    }
+
+    private static boolean allTrue(boolean[] flags) {
+        for (boolean f : flags) {
+            if (!f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void forEachSet(java.util.function.IntConsumer body) {
@@ -52,6 +105,11 @@ final class VectorBpaPass implements BpaPass {
     @Override
     public Tensor output() {
         return output;
+    }
+
+    @Override
+    public boolean outputVerifiedFinite() {
+        return outputFinite;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.bpa4j.cpu;
 
 import org.bpa4j.Tensor;
 import org.bpa4j.spi.BpaOptions;
+import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
@@ -22,6 +23,11 @@ final class VectorOperations implements CpuOperations {
     @Override
     public BpaPass bpa(BpaOptions options, Tensor x, int[][] labels, int threads) {
         return new VectorBpaPass(options, x, labels, ThreadTeam.of(threads));
+    }
+
+    @Override
+    public BpaOutput bpaInference(BpaOptions options, Tensor x, int[][] labels, int threads) {
+        return VectorBpaPass.infer(options, x, labels, ThreadTeam.of(threads));
     }
 
     @Override
