@@ -87,6 +87,7 @@ final class ScalingSinkhorn implements BpaPlan {
             toLogKernel();
             return null;
         }
+        finalScalings();
         return this;
     }
 
@@ -239,22 +240,19 @@ final class ScalingSinkhorn implements BpaPlan {
         return out;
     }
 
-    private synchronized void finalScalings() {
-        if (finalA == null) {
-            finalB = exp(v.get(iterations()));
-            finalA = rowScaling(u.get(iterations()), shift);
-        }
+    /** Set once the iterations have run, before the plan is handed out (no lock on the per-row path). */
+    private void finalScalings() {
+        finalB = exp(v.get(iterations()));
+        finalA = rowScaling(u.get(iterations()), shift);
     }
 
     @Override
     public void planRow(int i, float[] dst) {
-        finalScalings();
         RowKernels.productRow(k, i * n, finalB, finalA[i], dst, n);
     }
 
     @Override
     public float maxPlan() {
-        finalScalings();
         float[] chunkMax = new float[chunks.count];
         team.forEach(chunks.count, c -> {
             float[] row = new float[n + RowKernels.PAD];

@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * G = A·Aᵀ for A (n×d, row-major) as a blocked, register-tiled GEMM that computes only the blocks on and
- * above the diagonal and mirrors the rest. Each element goes through an {@link Epilogue} on its way out,
+ * above the diagonal and mirrors the rest, tile by tile as each is finished. Each element goes through an {@link Epilogue} on its way out,
  * so the cost (or the distance) is written straight into the n×n buffer without a second pass.
  *
  * <p>Both operands are packed once per call: B panels of NR = 2 vectors of columns (k-major) and A panels of
@@ -39,6 +39,7 @@ final class SymmetricGram {
         team.forEach(colBlocks, jb -> pack(a, n, d, jb * NR, NR, bp, jb * NR * d));
         team.forEach(rowBlocks, ib -> pack(a, n, d, ib * MR, MR, ap, ib * MR * d));
         int panels = (n + MC - 1) / MC;
+        int[] stride = rowOffsets(n);
         team.forEach(panels, p -> {
             float[] tile = new float[MR * NR];
             int i0 = p * MC;
@@ -56,10 +57,44 @@ final class SymmetricGram {
                         int i = r0 + r;
                         epilogue.store(i, j0, tile, r * NR, cols, out, i * n + j0);
                     }
+                    if (j0 >= i1) {
+                        // a block no later panel computes: its mirror image is written now, while in L1
+                        mirrorTile(out, n, stride, r0, Math.min(MR, n - r0), j0, cols);
+                    }
                 }
             }
         });
-        team.forEach(panels, p -> mirror(out, n, p * MC, Math.min(n, p * MC + MC)));
+    }
+
+    /** The 8 lanes of one column of a tile, rows n apart. */
+    private static final VectorSpecies<Float> COLUMN = FloatVector.SPECIES_256;
+
+    /**
+     * out[j][i] = out[i][j] for the tile's rows i in [r0, r0+rows) and columns j in [j0, j0+cols): one
+     * gather of a column's MR values and one contiguous store per column. Panel p writes, below the
+     * diagonal, only the columns of its own rows, which no other task writes.
+     */
+    private static void mirrorTile(float[] out, int n, int[] stride, int r0, int rows, int j0, int cols) {
+        if (rows == MR && COLUMN.length() == MR) {
+            for (int c = 0; c < cols; c++) {
+                FloatVector.fromArray(COLUMN, out, r0 * n + j0 + c, stride, 0).intoArray(out, (j0 + c) * n + r0);
+            }
+            return;
+        }
+        for (int c = 0; c < cols; c++) {
+            for (int r = 0; r < rows; r++) {
+                out[(j0 + c) * n + r0 + r] = out[(r0 + r) * n + j0 + c];
+            }
+        }
+    }
+
+    /** {0, n, 2n, ..., (MR−1)n}: the gather's index map for rows n apart. */
+    private static int[] rowOffsets(int n) {
+        int[] offsets = new int[MR];
+        for (int r = 0; r < MR; r++) {
+            offsets[r] = r * n;
+        }
+        return offsets;
     }
 
     /**
@@ -93,28 +128,6 @@ final class SymmetricGram {
             }
             for (int k = 0; k < d; k++) {
                 dst[off + k * width + r] = a[row * d + k];
-            }
-        }
-    }
-
-    /**
-     * Lower rows [i0, i1) left of column i0 come from the transposed upper part, through a local tile read
-     * by contiguous row segments (a column walk with a power-of-two row length would hit one cache set).
-     */
-    private static void mirror(float[] out, int n, int i0, int i1) {
-        final int block = 64;
-        int h = i1 - i0;
-        float[] tile = new float[block * h];
-        for (int j0 = 0; j0 < i0; j0 += block) {
-            int w = Math.min(i0, j0 + block) - j0;
-            for (int r = 0; r < w; r++) {
-                System.arraycopy(out, (j0 + r) * n + i0, tile, r * h, h);
-            }
-            for (int i = 0; i < h; i++) {
-                int row = (i0 + i) * n + j0;
-                for (int r = 0; r < w; r++) {
-                    out[row + r] = tile[r * h + i];
-                }
             }
         }
     }
