@@ -133,6 +133,29 @@ final class RowKernels {
     }
 
 
+    /**
+     * dst[off+j] = ((a[ao+j] · b[j]) · c) / divisor for j &lt; len — {@link #productRow} and a division, in one
+     * pass and with the same bits; returns whether every value written is finite.
+     */
+    static boolean productRowDivided(float[] a, int ao, float[] b, float c, float divisor, float[] dst, int off,
+            int len) {
+        FloatVector cv = FloatVector.broadcast(F, c);
+        FloatVector dv = FloatVector.broadcast(F, divisor);
+        FloatVector bad = FloatVector.zero(F);
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            FloatVector z = FloatVector.fromArray(F, a, ao + j).mul(FloatVector.fromArray(F, b, j)).mul(cv).div(dv);
+            z.intoArray(dst, off + j);
+            bad = bad.add(z.sub(z));
+        }
+        for (; j < len; j++) {
+            float z = ((a[ao + j] * b[j]) * c) / divisor;
+            dst[off + j] = z;
+            bad = bad.add(z - z);
+        }
+        return bad.reduceLanes(VectorOperators.ADD) == 0f;
+    }
+
     /** Whether a[0..len) holds only finite values (x − x is 0 for those, NaN for ±Inf and NaN). */
     static boolean allFinite(float[] a, int len) {
         FloatVector acc = FloatVector.zero(F);

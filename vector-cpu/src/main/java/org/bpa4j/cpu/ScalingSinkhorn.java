@@ -251,6 +251,14 @@ final class ScalingSinkhorn implements BpaPlan {
         RowKernels.productRow(k, i * n, finalB, finalA[i], dst, n);
     }
 
+    /**
+     * Row i of the plan divided by {@code divisor}, into dst[off..off+n) in one pass: the bits of
+     * {@link #planRow} followed by a division. Returns whether every value is finite.
+     */
+    boolean dividedPlanRow(int i, float divisor, float[] dst, int off) {
+        return RowKernels.productRowDivided(k, i * n, finalB, finalA[i], divisor, dst, off, n);
+    }
+
     @Override
     public float maxPlan() {
         float[] chunkMax = new float[chunks.count];

@@ -120,8 +120,7 @@ final class SetBpa {
             float[] row = new float[n + RowKernels.PAD];
             boolean ok = true;
             for (int i = set.chunks.start(c), end = set.chunks.end(c); i < end; i++) {
-                ok &= set.outputRow(i, row);
-                System.arraycopy(row, 0, z, i * n, n);
+                ok &= set.outputRow(i, row, z, i * n);
             }
             finite[c] = ok;
         });
@@ -132,30 +131,49 @@ final class SetBpa {
     /** Writes Z (n×n) at element offset {@code base} of the output; returns whether every value is finite. */
     boolean writeOutput(TensorRows out, long base) {
         boolean[] finite = new boolean[chunks.count];
+        float[] heap = out.heapFloats();
         team.forEach(chunks.count, c -> {
             float[] row = new float[n + RowKernels.PAD];
             boolean ok = true;
             for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
-                ok &= outputRow(i, row);
-                out.write(base + (long) i * n, row, 0, n);
+                long at = base + (long) i * n;
+                if (heap != null) {
+                    ok &= outputRow(i, row, heap, (int) at);
+                } else {
+                    ok &= outputRow(i, row, row, 0);
+                    out.write(at, row, 0, n);
+                }
             }
             finite[c] = ok;
         });
         return allTrue(finite);
     }
 
-    /** Row i of Z (steps 4–7) into row[0..n); returns whether it is finite. */
-    private boolean outputRow(int i, float[] row) {
-        scaledRow(i, row, false);
+    /**
+     * Row i of Z (steps 4–7) into dst[off..off+n), through {@code row} (n + PAD floats of scratch) where the
+     * plan has no one-pass form; dst may hold the plan's own row i. Returns whether the row is finite.
+     */
+    private boolean outputRow(int i, float[] row, float[] dst, int off) {
+        boolean finite;
+        if (plan instanceof ScalingSinkhorn scaling && !options.sigmoid()) {
+            // P / scale straight from K: the same bits as scaledRow, without the round trip through row
+            finite = scaling.dividedPlanRow(i, scale, dst, off);
+        } else {
+            scaledRow(i, row, false);
+            finite = RowKernels.allFinite(row, n);
+            if (dst != row || off != 0) {
+                System.arraycopy(row, 0, dst, off, n);
+            }
+        }
         if (labels != null && i < labels.length) {
             for (int j = 0; j < labels.length; j++) {
-                row[j] = labels[i] == labels[j] ? 1f : 0f;
+                dst[off + j] = labels[i] == labels[j] ? 1f : 0f;
             }
         }
         if (options.maskDiagonal()) {
-            row[i] = 1f;
+            dst[off + i] = 1f;
         }
-        return RowKernels.allFinite(row, n);
+        return finite;
     }
 
     private static boolean allTrue(boolean[] flags) {
