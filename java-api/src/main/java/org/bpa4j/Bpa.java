@@ -12,6 +12,7 @@ import org.bpa4j.spi.BpaOutput;
  * Bpa bpa = Bpa.builder().build();                  // cosine, reg 0.1, 10 iterations
  * BpaResult r = bpa.forward(Tensor.of(x, n, d));    // r.output() is (n, n)
  * Tensor dx = r.backward(Tensor.of(g, n, n));       // ∂ sum(g ⊙ Z) / ∂X
+ * Tensor z = bpa.transform(Tensor.of(x, n, d));     // inference: the same Z, nothing kept for backward
  * }</pre>
  */
 public final class Bpa {

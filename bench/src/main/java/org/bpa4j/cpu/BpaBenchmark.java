@@ -20,8 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * BPA through the public API on the CPU backend (cosine, ε = 0.1, T = 10, float32): forward, and forward
- * followed by backward. n = 80 is a batch of 256 episodes (B, 80, d).
+ * BPA through the public API on the CPU backend (cosine, ε = 0.1, T = 10, float32): inference (transform),
+ * the forward pass that keeps what backward needs, and forward followed by backward. n = 80 is a batch of
+ * 256 episodes (B, 80, d).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,6 +56,13 @@ public class BpaBenchmark {
                 : Tensor.of(BenchSettings.gaussian(2, sets * n * n), sets, n, n);
     }
 
+    /** Inference: Z only, computed in its own array (Bpa.transform). */
+    @Benchmark
+    public Tensor transform() {
+        return bpa.transform(x);
+    }
+
+    /** The forward pass a backward pass can follow: keeps the kernel (Bpa.forward). */
     @Benchmark
     public Tensor forward() {
         return bpa.forward(x).output();

@@ -100,7 +100,7 @@ public final class FewShotClassifier {
         } else {
             int[][] perSet = new int[sets.sets()][];
             java.util.Arrays.fill(perSet, classIndex);
-            features = bpa.forward(sets, perSet).output();
+            features = bpa.transform(sets, perSet);
         }
         int f = features.cols();
         List<Predictions> out = new ArrayList<>(sets.sets());
