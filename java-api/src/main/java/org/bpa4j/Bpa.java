@@ -50,13 +50,7 @@ public final class Bpa {
      * the labels agree and 0 where they differ. A batch uses the same labels for every set.
      */
     public BpaResult forward(Tensor x, int[] labels) {
-        InputChecks.notNull(x, "Bpa.forward: x");
-        if (labels == null) {
-            return forward(x, (int[][]) null);
-        }
-        int[][] perSet = new int[x.sets()][];
-        java.util.Arrays.fill(perSet, labels);
-        return forward(x, perSet);
+        return forward(x, forEverySet(x, labels, "Bpa.forward"));
     }
 
     /** Transforms a batch with labels per set: {@code labels[b]} for set b (null entries: no labels). */
@@ -87,13 +81,18 @@ public final class Bpa {
 
     /** {@link #transform(Tensor)} with the labels of the first L rows, as {@link #forward(Tensor, int[])}. */
     public Tensor transform(Tensor x, int[] labels) {
-        InputChecks.notNull(x, "Bpa.transform: x");
+        return transform(x, forEverySet(x, labels, "Bpa.transform"));
+    }
+
+    /** One label array shared by every set of x, or null for none. */
+    private static int[][] forEverySet(Tensor x, int[] labels, String where) {
+        InputChecks.notNull(x, where + ": x");
         if (labels == null) {
-            return transform(x, (int[][]) null);
+            return null;
         }
         int[][] perSet = new int[x.sets()][];
         java.util.Arrays.fill(perSet, labels);
-        return transform(x, perSet);
+        return perSet;
     }
 
     /** {@link #transform(Tensor)} with labels per set, as {@link #forward(Tensor, int[][])}. */

@@ -176,7 +176,8 @@ final class SetBpa {
         return finite;
     }
 
-    private static boolean allTrue(boolean[] flags) {
+    /** Whether every per-chunk (or per-set) finiteness flag is set. */
+    static boolean allTrue(boolean[] flags) {
         for (boolean f : flags) {
             if (!f) {
                 return false;

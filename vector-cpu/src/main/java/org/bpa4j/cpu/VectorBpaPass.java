@@ -40,7 +40,7 @@ final class VectorBpaPass implements BpaPass {
             finite[b] = set.writeOutput(out, (long) b * n * n);
             perSet[b] = set;
         });
-        this.outputFinite = allTrue(finite);
+        this.outputFinite = SetBpa.allTrue(finite);
     }
 
     /**
@@ -67,14 +67,8 @@ final class VectorBpaPass implements BpaPass {
             SetBpa set = new SetBpa(options, setRows(in, b, n, d), n, d, labels == null ? null : labels[b], inner);
             finite[b] = set.writeOutput(out, (long) b * n * n);
         };
-        if (parallelSets) {
-            team.forEach(sets, body);
-        } else {
-            for (int b = 0; b < sets; b++) {
-                body.accept(b);
-            }
-        }
-        return new BpaOutput(output, allTrue(finite));
+        forEachSet(parallelSets, sets, team, body);
+        return new BpaOutput(output, SetBpa.allTrue(finite));
     }
 
     private static float[] setRows(TensorRows in, int b, int n, int d) {
@@ -83,16 +77,13 @@ final class VectorBpaPass implements BpaPass {
         return xs;
     }
 
-    private static boolean allTrue(boolean[] flags) {
-        for (boolean f : flags) {
-            if (!f) {
-                return false;
-            }
-        }
-        return true;
+    private void forEachSet(java.util.function.IntConsumer body) {
+        forEachSet(parallelSets, sets, team, body);
     }
 
-    private void forEachSet(java.util.function.IntConsumer body) {
+    /** Sets side by side on the team (one set a thread), or one after another. */
+    private static void forEachSet(boolean parallelSets, int sets, ThreadTeam team,
+            java.util.function.IntConsumer body) {
         if (parallelSets) {
             team.forEach(sets, body);
         } else {
