@@ -113,28 +113,21 @@ final class RowKernels {
         return total + sumLanes(acc, lanes);
     }
 
-    /** dst[j] = (a[ao+j] · b[j]) · c for j < len; returns the max of dst. */
-    static float productRow(float[] a, int ao, float[] b, float c, float[] dst, int len) {
+    /** dst[j] = (a[ao+j] · c) · b[j] for j < len. */
+    static void productRow(float[] a, int ao, float[] b, float c, float[] dst, int len) {
         FloatVector cv = FloatVector.broadcast(F, c);
-        FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int j = 0;
         for (int bound = F.loopBound(len); j < bound; j += L) {
-            FloatVector p = FloatVector.fromArray(F, a, ao + j).mul(FloatVector.fromArray(F, b, j)).mul(cv);
-            p.intoArray(dst, j);
-            mx = mx.max(p);
+            FloatVector.fromArray(F, a, ao + j).mul(cv).mul(FloatVector.fromArray(F, b, j)).intoArray(dst, j);
         }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector p = FloatVector.fromArray(F, a, ao + j, m).mul(FloatVector.fromArray(F, b, j, m)).mul(cv);
-            p.intoArray(dst, j, m);
-            mx = mx.lanewise(VectorOperators.MAX, p, m);
+        for (; j < len; j++) {
+            dst[j] = (a[ao + j] * c) * b[j];
         }
-        return mx.reduceLanes(VectorOperators.MAX);
     }
 
 
     /**
-     * dst[off+j] = ((a[ao+j] · b[j]) · c) / divisor for j &lt; len — {@link #productRow} and a division, in one
+     * dst[off+j] = ((a[ao+j] · c) · b[j]) / divisor for j &lt; len — {@link #productRow} and a division, in one
      * pass and with the same bits; returns whether every value written is finite.
      */
     static boolean productRowDivided(float[] a, int ao, float[] b, float c, float divisor, float[] dst, int off,
@@ -144,12 +137,12 @@ final class RowKernels {
         FloatVector bad = FloatVector.zero(F);
         int j = 0;
         for (int bound = F.loopBound(len); j < bound; j += L) {
-            FloatVector z = FloatVector.fromArray(F, a, ao + j).mul(FloatVector.fromArray(F, b, j)).mul(cv).div(dv);
+            FloatVector z = FloatVector.fromArray(F, a, ao + j).mul(cv).mul(FloatVector.fromArray(F, b, j)).div(dv);
             z.intoArray(dst, off + j);
             bad = bad.add(z.sub(z));
         }
         for (; j < len; j++) {
-            float z = ((a[ao + j] * b[j]) * c) / divisor;
+            float z = ((a[ao + j] * c) * b[j]) / divisor;
             dst[off + j] = z;
             bad = bad.add(z - z);
         }

@@ -38,6 +38,7 @@ final class ScalingSinkhorn implements BpaPlan {
     private float[] finalA;
     private float[] finalB;
     private volatile boolean spent;
+    private float maxPlan;
 
     private ScalingSinkhorn(float[] k, int n, boolean maskDiagonal, float maskedLogK, float shift, ThreadTeam team) {
         this.k = k;
@@ -87,7 +88,6 @@ final class ScalingSinkhorn implements BpaPlan {
             toLogKernel();
             return null;
         }
-        finalScalings();
         return this;
     }
 
@@ -165,20 +165,29 @@ final class ScalingSinkhorn implements BpaPlan {
         java.util.Arrays.fill(b, 1f);
         float[][] parts = new float[chunks.count][n + RowKernels.PAD];
         boolean[] failed = new boolean[chunks.count];
+        double[] rowSum = null;
+        float[][] partMax = null;
         for (int t = 1; t <= iterations; t++) {
             double[] ut = new double[n];
-            double[] rowSum = new double[n];
+            double[] rs = new double[n];
+            rowSum = rs;
             float[] bPrev = b;
+            // the last sweep also takes each column's max of K_ij a_i, from which the plan's max follows
+            float[][] pm = t == iterations ? new float[chunks.count][] : null;
+            partMax = pm;
             team.forEach(chunks.count, c -> {
                 float[] part = parts[c];
                 java.util.Arrays.fill(part, 0f);
+                if (pm != null) {
+                    pm[c] = new float[n];
+                }
                 failed[c] = !ScalingSweep.sweep(k, n, chunks.start(c), chunks.end(c), bPrev, part, (i, s) -> {
                     if (!(s >= TINY && s <= HUGE)) {
                         return Double.NaN;
                     }
-                    rowSum[i] = s;
+                    rs[i] = s;
                     return 1.0 / s;
-                }, true, new float[L]);
+                }, true, new float[L], pm == null ? null : pm[c]);
             });
             for (boolean f : failed) {
                 if (f) {
@@ -201,6 +210,7 @@ final class ScalingSinkhorn implements BpaPlan {
             u.add(ut);
             v.add(vt);
         }
+        finalScalings(rowSum, b, partMax);
         return true;
     }
 
@@ -240,10 +250,27 @@ final class ScalingSinkhorn implements BpaPlan {
         return out;
     }
 
-    /** Set once the iterations have run, before the plan is handed out (no lock on the per-row path). */
-    private void finalScalings() {
-        finalB = exp(v.get(iterations()));
-        finalA = rowScaling(u.get(iterations()), shift);
+    /**
+     * The last sweep's scalings, a_i = 1/(its row sum) as that sweep weighted row i and b_j = 1/(column
+     * sum), so that P_ij = fl(fl(K_ij a_i) b_j); and max P = max_j fl(m_j b_j) for the column maxima
+     * m_j = max_i fl(K_ij a_i), which is exactly the largest planRow value because fl(x · b_j) is monotone
+     * in x. Set before the plan is handed out (no lock on the per-row path).
+     */
+    private void finalScalings(double[] rowSum, float[] b, float[][] partMax) {
+        finalA = new float[n];
+        for (int i = 0; i < n; i++) {
+            finalA[i] = (float) (1.0 / rowSum[i]);
+        }
+        finalB = b;
+        float mx = 0f;
+        for (int j = 0; j < n; j++) {
+            float m = 0f;
+            for (float[] part : partMax) {
+                m = Math.max(m, part[j]);
+            }
+            mx = Math.max(mx, m * b[j]);
+        }
+        maxPlan = mx;
     }
 
     @Override
@@ -261,20 +288,7 @@ final class ScalingSinkhorn implements BpaPlan {
 
     @Override
     public float maxPlan() {
-        float[] chunkMax = new float[chunks.count];
-        team.forEach(chunks.count, c -> {
-            float[] row = new float[n + RowKernels.PAD];
-            float mx = Float.NEGATIVE_INFINITY;
-            for (int i = chunks.start(c), end = chunks.end(c); i < end; i++) {
-                mx = Math.max(mx, RowKernels.productRow(k, i * n, finalB, finalA[i], row, n));
-            }
-            chunkMax[c] = mx;
-        });
-        float mx = Float.NEGATIVE_INFINITY;
-        for (float x : chunkMax) {
-            mx = Math.max(mx, x);
-        }
-        return mx;
+        return maxPlan;
     }
 
     /**
@@ -329,7 +343,7 @@ final class ScalingSinkhorn implements BpaPlan {
                     double gui = (last ? gu[i] : 0) - colStep;
                     c[i] = (float) (gui * a[i]);
                     return c[i];
-                }, false, new float[L]);
+                }, false, new float[L], null);
             });
             double[] sums = ChunkedSums.combine(parts, n, team);
             for (int j = 0; j < n; j++) {

@@ -29,9 +29,11 @@ final class ScalingSweep {
      * For rows i in [r0, r1) of the n×n row-major k: c_i = weight(i, Σ_j k_ij b_j), then part[j] += c_i k_ij
      * for j &lt; n. With {@code stopOnNaN}, returns false at the first NaN weight, with part partly updated
      * (a forward sweep whose sums left the safe range); otherwise NaN flows on like any other weight.
+     * With {@code partMax} (else null), partMax[j] also becomes the max of itself and every fl(k_ij · c_i):
+     * the last forward sweep finds the plan's column maxima on its way.
      */
     static boolean sweep(float[] k, int n, int r0, int r1, float[] b, float[] part, RowWeight weight,
-            boolean stopOnNaN, float[] lanes) {
+            boolean stopOnNaN, float[] lanes, float[] partMax) {
         double[] dots = new double[4];
         int i = r0;
         for (; i + 4 <= r1; i += 4) {
@@ -44,6 +46,9 @@ final class ScalingSweep {
                 return false;
             }
             axpy4(c0, c1, c2, c3, k, i * n, n, part);
+            if (partMax != null) {
+                max4(c0, c1, c2, c3, k, i * n, n, partMax);
+            }
         }
         for (; i < r1; i++) {
             float c = (float) weight.weight(i, RowKernels.dot(k, i * n, b, n, lanes));
@@ -51,6 +56,11 @@ final class ScalingSweep {
                 return false;
             }
             RowKernels.axpy(c, k, i * n, part, n);
+            if (partMax != null) {
+                for (int j = 0; j < n; j++) {
+                    partMax[j] = Math.max(partMax[j], k[i * n + j] * c);
+                }
+            }
         }
         return true;
     }
@@ -100,6 +110,30 @@ final class ScalingSweep {
         dots[1] = t1 + RowKernels.sumLanes(s1, lanes);
         dots[2] = t2 + RowKernels.sumLanes(s2, lanes);
         dots[3] = t3 + RowKernels.sumLanes(s3, lanes);
+    }
+
+    /** m[j] = max(m[j], fl(a[o+r·n+j] · c_r) for r &lt; 4); the rows are still in L1 from the axpy. */
+    private static void max4(float c0, float c1, float c2, float c3, float[] a, int o, int n, float[] m) {
+        FloatVector w0 = FloatVector.broadcast(F, c0);
+        FloatVector w1 = FloatVector.broadcast(F, c1);
+        FloatVector w2 = FloatVector.broadcast(F, c2);
+        FloatVector w3 = FloatVector.broadcast(F, c3);
+        int o1 = o + n;
+        int o2 = o1 + n;
+        int o3 = o2 + n;
+        int j = 0;
+        for (int bound = F.loopBound(n); j < bound; j += L) {
+            FloatVector mx = FloatVector.fromArray(F, m, j)
+                    .max(FloatVector.fromArray(F, a, o + j).mul(w0))
+                    .max(FloatVector.fromArray(F, a, o1 + j).mul(w1))
+                    .max(FloatVector.fromArray(F, a, o2 + j).mul(w2))
+                    .max(FloatVector.fromArray(F, a, o3 + j).mul(w3));
+            mx.intoArray(m, j);
+        }
+        for (; j < n; j++) {
+            m[j] = Math.max(Math.max(Math.max(Math.max(m[j], a[o + j] * c0), a[o1 + j] * c1), a[o2 + j] * c2),
+                    a[o3 + j] * c3);
+        }
     }
 
     /** y[j] += c0 a[o+j] + c1 a[o+n+j] + c2 a[o+2n+j] + c3 a[o+3n+j], as four one-row axpys in turn would. */

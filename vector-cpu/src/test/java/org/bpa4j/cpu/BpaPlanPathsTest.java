@@ -69,6 +69,34 @@ class BpaPlanPathsTest {
         }
     }
 
+    /**
+     * The scaling plan takes its max from the last sweep's column maxima; it must be exactly the largest
+     * value planRow gives (so that Z's largest entry is exactly 1), with n off the four-row groups.
+     */
+    @Test
+    void theScalingMaxIsExactlyTheLargestPlanEntry() {
+        for (int n : new int[] {3, 77, 130, 301}) {
+            for (boolean mask : new boolean[] {true, false}) {
+                double reg = 0.1;
+                float[] buffer = cosineLogK(n, 11, reg, n, mask);
+                ScalingSinkhorn scaling = ScalingSinkhorn.tryRun(buffer, n, mask, (float) (-SetBpa.MASKED_COST / reg),
+                        10, ThreadTeam.of(2));
+                assertNotNull(scaling);
+                float largest = 0f;
+                float[] row = new float[n];
+                for (int i = 0; i < n; i++) {
+                    scaling.planRow(i, row);
+                    for (float p : row) {
+                        largest = Math.max(largest, p);
+                    }
+                }
+                assertEquals(Float.floatToIntBits(largest), Float.floatToIntBits(scaling.maxPlan()),
+                        "n=" + n + " mask=" + mask + ": max " + scaling.maxPlan() + " against the largest entry "
+                                + largest);
+            }
+        }
+    }
+
     @Test
     void aWideKernelKeepsTheLogDomainAndItsValues() {
         int n = 40;
