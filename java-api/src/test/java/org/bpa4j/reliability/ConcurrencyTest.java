@@ -40,13 +40,17 @@ public class ConcurrencyTest {
         return AvailableDevices.all();
     }
 
-    /** One call's inputs; {@link #run} makes the call, forward and backward, and returns every output. */
+    /**
+     * One call's inputs; {@link #run} makes the call, forward and backward (and BPA's inference call too),
+     * and returns every output.
+     */
     record Call(int kind, Tensor input, Tensor grad, Tensor a, Tensor b, int[] labels) {
         double[][] run(Bpa bpa, Sinkhorn sinkhorn, BamLoss bam) {
             switch (kind) {
                 case 0 -> {
                     BpaResult r = bpa.forward(input, labels);
-                    return new double[][] {r.output().toDoubleArray(), r.backward(grad).toDoubleArray()};
+                    return new double[][] {r.output().toDoubleArray(), r.backward(grad).toDoubleArray(),
+                        bpa.transform(input, labels).toDoubleArray()};
                 }
                 case 1 -> {
                     SinkhornResult r = sinkhorn.solve(input, a, b);
