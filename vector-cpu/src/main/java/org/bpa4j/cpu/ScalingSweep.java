@@ -1,7 +1,6 @@
 package org.bpa4j.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * product with a vector b, a weight c_i derived from it, and the column partial part += c_i K_i·. Rows go
  * four at a time: the four dot products are independent chains that share each load of b (one chain a row
  * waits on the FMA latency and reaches half the cache's bandwidth), and the four rows, still in L1, update
- * the partial with one load and one store of it. Each row's sums keep the order of a one-row loop, so the
- * bits do not depend on the grouping.
+ * the partial with one load and one store of it. Row tails (n mod the vector length) are scalar loops:
+ * masked vector operations there cost more than the rest of a 1000-wide row. The grouping is fixed by the
+ * chunk bounds, never by the thread count.
  */
 final class ScalingSweep {
     private static final VectorSpecies<Float> F = RowKernels.F;
@@ -65,7 +65,7 @@ final class ScalingSweep {
         return true;
     }
 
-    /** dots[r] = Σ_j a[o + r·n + j] b[j] for r &lt; 4, j &lt; n, each with {@link RowKernels#dot}'s order. */
+    /** dots[r] = Σ_j a[o + r·n + j] b[j] for r &lt; 4, j &lt; n: float lanes flushed to double, then the tail. */
     private static void dot4(float[] a, int o, int n, float[] b, double[] dots, float[] lanes) {
         FloatVector s0 = FloatVector.zero(F);
         FloatVector s1 = s0;
@@ -98,18 +98,20 @@ final class ScalingSweep {
                 blocks = 0;
             }
         }
-        if (j < n) {
-            VectorMask<Float> m = F.indexInRange(j, n);
-            FloatVector bj = FloatVector.fromArray(F, b, j, m);
-            s0 = s0.add(FloatVector.fromArray(F, a, o + j, m).mul(bj), m);
-            s1 = s1.add(FloatVector.fromArray(F, a, o1 + j, m).mul(bj), m);
-            s2 = s2.add(FloatVector.fromArray(F, a, o2 + j, m).mul(bj), m);
-            s3 = s3.add(FloatVector.fromArray(F, a, o3 + j, m).mul(bj), m);
+        t0 += RowKernels.sumLanes(s0, lanes);
+        t1 += RowKernels.sumLanes(s1, lanes);
+        t2 += RowKernels.sumLanes(s2, lanes);
+        t3 += RowKernels.sumLanes(s3, lanes);
+        for (; j < n; j++) {
+            t0 += a[o + j] * b[j];
+            t1 += a[o1 + j] * b[j];
+            t2 += a[o2 + j] * b[j];
+            t3 += a[o3 + j] * b[j];
         }
-        dots[0] = t0 + RowKernels.sumLanes(s0, lanes);
-        dots[1] = t1 + RowKernels.sumLanes(s1, lanes);
-        dots[2] = t2 + RowKernels.sumLanes(s2, lanes);
-        dots[3] = t3 + RowKernels.sumLanes(s3, lanes);
+        dots[0] = t0;
+        dots[1] = t1;
+        dots[2] = t2;
+        dots[3] = t3;
     }
 
     /** m[j] = max(m[j], fl(a[o+r·n+j] · c_r) for r &lt; 4); the rows are still in L1 from the axpy. */
@@ -154,14 +156,8 @@ final class ScalingSweep {
             acc = w3.fma(FloatVector.fromArray(F, a, o3 + j), acc);
             acc.intoArray(y, j);
         }
-        if (j < n) {
-            VectorMask<Float> m = F.indexInRange(j, n);
-            FloatVector acc = FloatVector.fromArray(F, y, j, m);
-            acc = w0.fma(FloatVector.fromArray(F, a, o + j, m), acc);
-            acc = w1.fma(FloatVector.fromArray(F, a, o1 + j, m), acc);
-            acc = w2.fma(FloatVector.fromArray(F, a, o2 + j, m), acc);
-            acc = w3.fma(FloatVector.fromArray(F, a, o3 + j, m), acc);
-            acc.intoArray(y, j, m);
+        for (; j < n; j++) {
+            y[j] = Math.fma(c3, a[o3 + j], Math.fma(c2, a[o2 + j], Math.fma(c1, a[o1 + j], Math.fma(c0, a[o + j], y[j]))));
         }
     }
 }
