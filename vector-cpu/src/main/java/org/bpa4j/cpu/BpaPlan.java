@@ -14,7 +14,7 @@ interface BpaPlan {
 
     /** ∂L/∂logP of one set, row by row; called from several threads at once. */
     interface GradientRows {
-        /** Row i of ∂L/∂logP into dst[0..n); scratch is another n floats of the caller's. */
+        /** Row i of ∂L/∂logP into dst[0..n); scratch is another n floats; both have RowKernels.PAD of slack. */
         void row(int i, float[] dst, float[] scratch);
     }
 

@@ -72,9 +72,12 @@ final class CosineKernel implements CostKernel {
     public void fillLogK(float[] logK, ThreadTeam team) {
         float inv = (float) (1.0 / reg);
         SymmetricGram.compute(unit, n, d, logK, (i, j0, src, so, len, out, oo) -> {
-            for (int j = 0; j < len; j += L) {
-                VectorMask<Float> m = F.indexInRange(j, len);
-                FloatVector.fromArray(F, src, so + j, m).sub(1f).mul(inv).intoArray(out, oo + j, m);
+            int j = 0;
+            for (int bound = F.loopBound(len); j < bound; j += L) {
+                FloatVector.fromArray(F, src, so + j).sub(1f).mul(inv).intoArray(out, oo + j);
+            }
+            for (; j < len; j++) {
+                out[oo + j] = (src[so + j] - 1f) * inv;
             }
         }, team);
     }

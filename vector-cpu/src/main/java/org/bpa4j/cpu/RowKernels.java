@@ -38,12 +38,11 @@ final class RowKernels {
         for (int bound = F.loopBound(len); j < bound; j += L) {
             acc = acc.max(FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, j)));
         }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector x = FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, b, j, m));
-            acc = acc.lanewise(VectorOperators.MAX, x, m);
+        float mx = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < len; j++) {
+            mx = Math.max(mx, a[ao + j] + b[j]);
         }
-        return acc.reduceLanes(VectorOperators.MAX);
+        return mx;
     }
 
     /** out[j] = exp(a[ao+j] + b[j] − shift) for j < len; returns Σ_j out[j]. */
@@ -86,9 +85,8 @@ final class RowKernels {
         for (int bound = F.loopBound(len); j < bound; j += L) {
             al.fma(FloatVector.fromArray(F, x, xo + j), FloatVector.fromArray(F, y, j)).intoArray(y, j);
         }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            al.fma(FloatVector.fromArray(F, x, xo + j, m), FloatVector.fromArray(F, y, j, m)).intoArray(y, j, m);
+        for (; j < len; j++) {
+            y[j] = Math.fma(alpha, x[xo + j], y[j]);
         }
     }
 
@@ -106,11 +104,11 @@ final class RowKernels {
                 blocks = 0;
             }
         }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            acc = acc.add(FloatVector.fromArray(F, a, ao + j, m).mul(FloatVector.fromArray(F, b, j, m)), m);
+        total += sumLanes(acc, lanes);
+        for (; j < len; j++) {
+            total += a[ao + j] * b[j];
         }
-        return total + sumLanes(acc, lanes);
+        return total;
     }
 
     /** dst[j] = (a[ao+j] · c) · b[j] for j < len. */
@@ -157,12 +155,11 @@ final class RowKernels {
             FloatVector v = FloatVector.fromArray(F, a, j);
             acc = acc.add(v.sub(v));
         }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector v = FloatVector.fromArray(F, a, j, m);
-            acc = acc.add(v.sub(v), m);
+        float bad = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < len; j++) {
+            bad += a[j] - a[j];
         }
-        return acc.reduceLanes(VectorOperators.ADD) == 0f;
+        return bad == 0f;
     }
 
     /** Σ_j a[ao+j] for j < len. */
@@ -179,11 +176,11 @@ final class RowKernels {
                 blocks = 0;
             }
         }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            acc = acc.add(FloatVector.fromArray(F, a, ao + j, m), m);
+        total += sumLanes(acc, lanes);
+        for (; j < len; j++) {
+            total += a[ao + j];
         }
-        return total + sumLanes(acc, lanes);
+        return total;
     }
 
     /** y[j] += a[ao+j] for j < len. */
@@ -192,9 +189,8 @@ final class RowKernels {
         for (int bound = F.loopBound(len); j < bound; j += L) {
             FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, y, j)).intoArray(y, j);
         }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, y, j, m)).intoArray(y, j, m);
+        for (; j < len; j++) {
+            y[j] = a[ao + j] + y[j];
         }
     }
 
@@ -212,14 +208,14 @@ final class RowKernels {
             lo = lo.min(x);
             hi = hi.max(x);
         }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector x = FloatVector.fromArray(F, a, ao + j, m);
-            lo = lo.lanewise(VectorOperators.MIN, x, m);
-            hi = hi.lanewise(VectorOperators.MAX, x, m);
+        float min = lo.reduceLanes(VectorOperators.MIN);
+        float max = hi.reduceLanes(VectorOperators.MAX);
+        for (; j < len; j++) {
+            min = Math.min(min, a[ao + j]);
+            max = Math.max(max, a[ao + j]);
         }
-        range[0] = lo.reduceLanes(VectorOperators.MIN);
-        range[1] = hi.reduceLanes(VectorOperators.MAX);
+        range[0] = min;
+        range[1] = max;
     }
 
     /** a[ao+j] ← c·a[ao+j], or exp(c·a[ao+j]), for j < len. */
@@ -285,17 +281,25 @@ final class RowKernels {
         }
     }
 
-    /** One row of {@link #minusKTimesLowRank} from column j0 on, a vector at a time with a masked tail. */
+    /** One row of {@link #minusKTimesLowRank} from column j0 on: whole vectors, then a scalar tail. */
     private static void lowRankTail(float[] a, float[] k, int ko, int i, float[][] ca, float[][] wa, float[][] cb,
             float[][] wb, float[] out, int j0, int len) {
-        for (int j = j0; j < len; j += L) {
-            VectorMask<Float> m = F.indexInRange(j, len);
+        int j = j0;
+        for (int bound = j0 + F.loopBound(len - j0); j < bound; j += L) {
             FloatVector s = FloatVector.zero(F);
             for (int t = 0; t < wa.length; t++) {
-                s = FloatVector.fromArray(F, wa[t], j, m).fma(FloatVector.broadcast(F, ca[t][i]), s);
-                s = FloatVector.fromArray(F, wb[t], j, m).fma(FloatVector.broadcast(F, cb[t][i]), s);
+                s = FloatVector.fromArray(F, wa[t], j).fma(FloatVector.broadcast(F, ca[t][i]), s);
+                s = FloatVector.fromArray(F, wb[t], j).fma(FloatVector.broadcast(F, cb[t][i]), s);
             }
-            FloatVector.fromArray(F, a, j, m).sub(FloatVector.fromArray(F, k, ko + j, m).mul(s)).intoArray(out, ko + j, m);
+            FloatVector.fromArray(F, a, j).sub(FloatVector.fromArray(F, k, ko + j).mul(s)).intoArray(out, ko + j);
+        }
+        for (; j < len; j++) {
+            float s = 0f;
+            for (int t = 0; t < wa.length; t++) {
+                s = Math.fma(wa[t][j], ca[t][i], s);
+                s = Math.fma(wb[t][j], cb[t][i], s);
+            }
+            out[ko + j] = a[j] - k[ko + j] * s;
         }
     }
 
@@ -339,12 +343,10 @@ final class RowKernels {
             FloatVector both = ej.mul(FloatVector.fromArray(F, wc, j).fma(cv, dv));
             FloatVector.fromArray(F, g, go + j).sub(both).intoArray(g, go + j);
         }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector ej = FloatVector.fromArray(F, e, j, m);
-            FloatVector.fromArray(F, part, j, m).add(ej.mul(dv)).intoArray(part, j, m);
-            FloatVector both = ej.mul(FloatVector.fromArray(F, wc, j, m).fma(cv, dv));
-            FloatVector.fromArray(F, g, go + j, m).sub(both).intoArray(g, go + j, m);
+        for (; j < len; j++) {
+            float ej = e[j];
+            part[j] = part[j] + ej * d;
+            g[go + j] = g[go + j] - ej * Math.fma(wc[j], c, d);
         }
     }
 }

@@ -3,7 +3,6 @@ package org.bpa4j.cpu;
 import org.bpa4j.Metric;
 import org.bpa4j.spi.BpaOptions;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -89,13 +88,9 @@ final class SetBpa {
         plan.planRow(i, dst);
         FloatVector sc = FloatVector.broadcast(F, scale);
         boolean sigmoid = options.sigmoid();
-        int j = 0;
-        for (int bound = F.loopBound(n); j < bound; j += L) {
+        // dst has RowKernels.PAD floats of slack: the last whole vector runs into it instead of a masked tail
+        for (int j = 0; j < n; j += L) {
             zOf(FloatVector.fromArray(F, dst, j), sc, sigmoid, derivative).intoArray(dst, j);
-        }
-        if (j < n) {
-            VectorMask<Float> m = F.indexInRange(j, n);
-            zOf(FloatVector.fromArray(F, dst, j, m), sc, sigmoid, derivative).intoArray(dst, j, m);
         }
     }
 
@@ -200,7 +195,7 @@ final class SetBpa {
             // ∂L/∂logP = ∂L/∂Z · ∂Z/∂logP; entries overwritten by steps 6 and 7 pass no gradient
             grad.read(base + (long) i * n, dst, 0, n);
             scaledRow(i, dz, true);
-            multiplyInPlace(dst, 0, dz, n);
+            multiplyInPlace(dst, dz, n);
             if (labels != null && i < labels.length) {
                 java.util.Arrays.fill(dst, 0, labels.length, 0f);
             }
@@ -211,14 +206,10 @@ final class SetBpa {
         return cost.backward(g, plan, options.maskDiagonal(), team);
     }
 
-    private static void multiplyInPlace(float[] g, int off, float[] dz, int len) {
-        int j = 0;
-        for (int bound = F.loopBound(len); j < bound; j += L) {
-            FloatVector.fromArray(F, g, off + j).mul(FloatVector.fromArray(F, dz, j)).intoArray(g, off + j);
-        }
-        if (j < len) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector.fromArray(F, g, off + j, m).mul(FloatVector.fromArray(F, dz, j, m)).intoArray(g, off + j, m);
+    /** g[j] *= dz[j] for j &lt; len; both rows have RowKernels.PAD floats of slack for the last whole vector. */
+    private static void multiplyInPlace(float[] g, float[] dz, int len) {
+        for (int j = 0; j < len; j += L) {
+            FloatVector.fromArray(F, g, j).mul(FloatVector.fromArray(F, dz, j)).intoArray(g, j);
         }
     }
 }
