@@ -15,8 +15,9 @@ final class RowChunks {
 
     RowChunks(int rows) {
         this.rows = rows;
-        // about 16 chunks: enough tasks for the threads, few column partials to add up per sweep
-        this.size = rows <= SMALL ? Math.max(rows, 1) : Math.min(256, Math.max(16, (rows + 15) / 16));
+        // about 16 chunks: enough tasks for the threads, few column partials to add up per sweep; a multiple
+        // of 4 rows, the group the scaling sweep takes at once
+        this.size = rows <= SMALL ? Math.max(rows, 1) : Math.min(256, Math.max(16, (rows + 63) / 64 * 4));
         this.count = (rows + size - 1) / size;
     }
 
