@@ -27,20 +27,10 @@ final class VectorBpaPass implements BpaPass {
         this.d = x.cols();
         this.team = team;
         this.parallelSets = VectorOperations.setsInParallel(sets, n, team);
-        ThreadTeam inner = parallelSets ? ThreadTeam.SEQUENTIAL : team;
         this.perSet = new SetBpa[sets];
-        this.output = Tensor.zeros(options.precision(),
-                x.rank() == 3 ? new int[] {sets, n, n} : new int[] {n, n});
-        TensorRows in = new TensorRows(x);
-        TensorRows out = new TensorRows(output);
-        boolean[] finite = new boolean[sets];
-        forEachSet(b -> {
-            float[] xs = setRows(in, b, n, d);
-            SetBpa set = new SetBpa(options, xs, n, d, labels == null ? null : labels[b], inner);
-            finite[b] = set.writeOutput(out, (long) b * n * n);
-            perSet[b] = set;
-        });
-        this.outputFinite = SetBpa.allTrue(finite);
+        BpaOutput out = solveSets(options, x, labels, team, perSet);
+        this.output = out.z();
+        this.outputFinite = out.verifiedFinite();
     }
 
     /**
@@ -52,22 +42,38 @@ final class VectorBpaPass implements BpaPass {
         int n = x.rows();
         int d = x.cols();
         TensorRows in = new TensorRows(x);
-        if (sets == 1 && x.rank() == 2 && options.precision() == DType.FLOAT32) {
+        if (sets == 1 && options.precision() == DType.FLOAT32) {
             float[] z = new float[n * n];
             boolean finite = SetBpa.transformInPlace(options, setRows(in, 0, n, d), n, d,
                     labels == null ? null : labels[0], team, z);
-            return new BpaOutput(Tensor.of(z, n, n), finite);
+            return new BpaOutput(Tensor.of(z, x.rank() == 3 ? new int[] {1, n, n} : new int[] {n, n}), finite);
         }
+        return solveSets(options, x, labels, team, null);
+    }
+
+    /**
+     * Solves every set and writes its Z into a new output tensor; {@code keep}, when not null, receives each
+     * set for a backward pass. Sets of up to {@link VectorOperations#SET_PARALLEL_MAX_ROWS} rows run side by
+     * side, one a thread; larger ones one after another, each on the whole team.
+     */
+    private static BpaOutput solveSets(BpaOptions options, Tensor x, int[][] labels, ThreadTeam team,
+            SetBpa[] keep) {
+        int sets = x.sets();
+        int n = x.rows();
+        int d = x.cols();
         boolean parallelSets = VectorOperations.setsInParallel(sets, n, team);
         ThreadTeam inner = parallelSets ? ThreadTeam.SEQUENTIAL : team;
         Tensor output = Tensor.zeros(options.precision(), x.rank() == 3 ? new int[] {sets, n, n} : new int[] {n, n});
+        TensorRows in = new TensorRows(x);
         TensorRows out = new TensorRows(output);
         boolean[] finite = new boolean[sets];
-        java.util.function.IntConsumer body = b -> {
+        forEachSet(parallelSets, sets, team, b -> {
             SetBpa set = new SetBpa(options, setRows(in, b, n, d), n, d, labels == null ? null : labels[b], inner);
             finite[b] = set.writeOutput(out, (long) b * n * n);
-        };
-        forEachSet(parallelSets, sets, team, body);
+            if (keep != null) {
+                keep[b] = set;
+            }
+        });
         return new BpaOutput(output, SetBpa.allTrue(finite));
     }
 

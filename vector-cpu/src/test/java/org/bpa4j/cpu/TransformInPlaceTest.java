@@ -54,4 +54,15 @@ class TransformInPlaceTest {
             assertArrayEquals(pass.output().toDoubleArray(), out.z().toDoubleArray(), threads + " threads");
         }
     }
+
+    /** A batch of one set, (1, n, d), takes the in-place path too and keeps its (1, n, n) shape. */
+    @org.junit.jupiter.api.Test
+    void aBatchOfOneSetKeepsItsShapeAndBits() {
+        Tensor x = RandomTensors.gaussian(32, 1, 150, 7).to(DType.FLOAT32);
+        BpaOptions options = new BpaOptions(Metric.COSINE, 0.1, 10, false, true, true, DType.FLOAT32);
+        BpaPass pass = new CpuBackend(2).bpa(options, x, null);
+        BpaOutput out = new CpuBackend(2).bpaInference(options, x, null);
+        assertArrayEquals(new int[] {1, 150, 150}, out.z().shape());
+        assertArrayEquals(pass.output().toDoubleArray(), out.z().toDoubleArray());
+    }
 }
