@@ -34,20 +34,13 @@ public final class MemoryEstimate {
     private MemoryEstimate() {
     }
 
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
     /**
      * BPA forward on {@code sets} sets of (n, d): the output (heap or off-heap as {@link Tensor#zeros}
      * places it) plus what the backend keeps for the backward pass and its largest transient workspace.
-     */
-    private static final int CPUS = Runtime.getRuntime().availableProcessors();
-
-    static Need bpa(Device device, int sets, int n, int d, int iterations, Metric metric, DType out) {
-        return bpa(device, sets, n, d, iterations, metric, out, true);
-    }
-
-    /**
-     * As {@link #bpa(Device, int, int, int, int, Metric, DType)}; without {@code keepForBackward} (inference),
-     * the CPU backend keeps no n×n matrix per set: one set works in Z itself, a batch in one n×n scratch
-     * matrix per set being computed.
+     * Without {@code keepForBackward} (inference) the CPU backend keeps no n×n matrix per set: one float32
+     * set works in Z itself, a batch in one n×n scratch matrix per set being computed.
      */
     static Need bpa(Device device, int sets, int n, int d, int iterations, Metric metric, DType out,
             boolean keepForBackward) {
@@ -61,14 +54,19 @@ public final class MemoryEstimate {
             // while a set is computed its cost matrix is alive too
             case REFERENCE -> sets * ((metric == Metric.EUCLIDEAN ? 3 : 2) * nn * DOUBLE + nd * DOUBLE + duals)
                     + nn * DOUBLE;
-            // per set: float32 logK, the unit or centred rows, the duals; transient: X, packed panels and
-            // the Sinkhorn's per-chunk rows
-            case CPU -> keepForBackward
-                    ? sets * (nn * Float.BYTES + nd * Float.BYTES + n * DOUBLE + duals)
-                            + 3 * nd * Float.BYTES + 2 * 64.0 * n * Float.BYTES
-                    : (sets == 1 && out == DType.FLOAT32 ? 0 : Math.min(sets, CPUS) * nn * Float.BYTES)
-                            + Math.min(sets, CPUS) * (nd * Float.BYTES + n * DOUBLE + duals)
-                            + 3 * nd * Float.BYTES + 2 * 64.0 * n * Float.BYTES;
+            // per set: float32 logK, the unit or centred rows, the duals (inference: only the sets being
+            // computed, and no logK for one float32 set); transient: X, packed panels and the Sinkhorn's
+            // per-chunk rows
+            case CPU -> {
+                double perSet = nd * Float.BYTES + n * DOUBLE + duals;
+                double workspace = 3 * nd * Float.BYTES + 2 * 64.0 * n * Float.BYTES;
+                if (keepForBackward) {
+                    yield sets * (nn * Float.BYTES + perSet) + workspace;
+                }
+                int active = Math.min(sets, CPUS);
+                boolean inZ = sets == 1 && out == DType.FLOAT32;
+                yield active * ((inZ ? 0 : nn * Float.BYTES) + perSet) + workspace;
+            }
             // the GPU holds the workspaces (checked against its free memory by the backend); the host
             // converts through fixed staging buffers
             default -> nd * Float.BYTES;
