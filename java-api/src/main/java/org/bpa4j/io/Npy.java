@@ -172,14 +172,7 @@ public final class Npy {
         for (int done = 0; done < count; ) {
             int len = Math.min(perChunk, count - done);
             buf.clear().limit(len * size);
-            while (buf.hasRemaining()) {
-                int n = channel.read(buf, at);
-                if (n < 0) {
-                    throw new NpyFormatException(source + ": truncated: the file ended at byte " + at + " while "
-                            + (layout.dataStart() + layout.dataBytes()) + " were expected");
-                }
-                at += n;
-            }
+            at = fill(channel, buf, at, layout.dataStart() + layout.dataBytes(), source);
             buf.flip();
             if (f32) {
                 buf.asFloatBuffer().get(floats, done, len);
@@ -193,16 +186,25 @@ public final class Npy {
 
     private static byte[] readFully(FileChannel channel, long start, int length, String source) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(length);
-        long at = start;
+        fill(channel, buf, start, start + length, source);
+        return buf.array();
+    }
+
+    /**
+     * Fills buf's remaining space from the file at {@code at}; returns the position after. {@code end} is
+     * where the caller expects the part it reads to end, for the message when the file ends first.
+     */
+    private static long fill(FileChannel channel, ByteBuffer buf, long at, long end, String source)
+            throws IOException {
         while (buf.hasRemaining()) {
             int n = channel.read(buf, at);
             if (n < 0) {
                 throw new NpyFormatException(source + ": truncated: the file ended at byte " + at + " while "
-                        + (start + length) + " were expected");
+                        + end + " were expected");
             }
             at += n;
         }
-        return buf.array();
+        return at;
     }
 
     private static NpyArray decode(Layout layout, ByteBuffer raw, String source) {
