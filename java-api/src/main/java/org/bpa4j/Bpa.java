@@ -46,7 +46,7 @@ public final class Bpa {
     }
 
     /**
-     * Transforms with the labels of the first L rows (the support set): for i, j < L the output is 1 where
+     * Transforms with the labels of the first L rows (the support set): for {@code i, j < L} the output is 1 where
      * the labels agree and 0 where they differ. A batch uses the same labels for every set.
      */
     public BpaResult forward(Tensor x, int[] labels) {

@@ -3,7 +3,7 @@ package org.bpa4j.train;
 import java.util.List;
 
 /**
- * Adam (Kingma & Ba), with PyTorch's defaults and update: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
+ * Adam (Kingma &amp; Ba), with PyTorch's defaults and update: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
  * p ← p − lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε). Holds the moments of a fixed list of parameters.
  */
 public final class Adam {
