@@ -39,7 +39,7 @@ mvn -q -pl vector-cpu,cli -am install -DskipTests || { say "WARNING: vector-cpu/
 
 NATIVE_JAR=$(ls native-cuda/target/bpa4j-native-cuda-*-linux-x86_64.jar)
 unzip -l "$NATIVE_JAR" > "$GPU_CHECK/.native-jar-listing" 2>&1 || true
-grep -q "org/bpa4j/cuda/bpa4j_kernels.fatbin" "$GPU_CHECK/.native-jar-listing" || die "$NATIVE_JAR has no fatbin"
+grep -q "META-INF/bpa4j/cuda/bpa4j_kernels.fatbin" "$GPU_CHECK/.native-jar-listing" || die "$NATIVE_JAR has no fatbin"
 rm -f "$GPU_CHECK/.native-jar-listing"
 
 say "assembling $BUNDLE"

@@ -21,7 +21,9 @@ import org.bytedeco.javacpp.Loader;
  * instead of an exception, so that the backend reports itself unavailable and the JVM carries on.
  */
 final class CudaContext {
-    static final String FATBIN_RESOURCE = "/org/bpa4j/cuda/bpa4j_kernels.fatbin";
+    // in a folder that is not a package, so that the kernels JAR (module org.bpa4j.cuda.linux.x86_64) splits no
+    // package with this one and the resource is found by the class loader on the class path and the module path
+    static final String FATBIN_RESOURCE = "META-INF/bpa4j/cuda/bpa4j_kernels.fatbin";
     /** CUDA 13.0, what the presets' libraries and the kernels are built against (driver 580 or newer). */
     static final int MIN_DRIVER_VERSION = 13000;
     /** The oldest SASS in the fatbin is sm_80. */
@@ -157,7 +159,7 @@ final class CudaContext {
         // 4. the kernels
         byte[] fatbin = readFatbin();
         if (fatbin == null) {
-            return fail("the kernels are missing: " + FATBIN_RESOURCE.substring(1) + " is not on the class path "
+            return fail("the kernels are missing: " + FATBIN_RESOURCE + " is not on the class path "
                     + "(add bpa4j-native-cuda's linux-x86_64 JAR; a build without nvcc leaves it out)");
         }
         CudaCheck.runtime(cudart.cudaSetDevice(DEVICE), "cudaSetDevice");
@@ -225,7 +227,9 @@ final class CudaContext {
     }
 
     private static byte[] readFatbin() {
-        try (InputStream in = CudaContext.class.getResourceAsStream(FATBIN_RESOURCE)) {
+        ClassLoader loader = CudaContext.class.getClassLoader();
+        try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(FATBIN_RESOURCE)
+                : loader.getResourceAsStream(FATBIN_RESOURCE)) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
             return null;
