@@ -5,6 +5,7 @@
 module org.bpa4j.cpu {
     requires org.bpa4j;
     requires jdk.incubator.vector;
+    requires jdk.management;   // CompilerCheck: is C2 on (HotSpotDiagnosticMXBean)
 
     provides org.bpa4j.spi.Backend with org.bpa4j.cpu.CpuBackend;
 }

@@ -63,6 +63,29 @@ public final class Backends {
         return found;
     }
 
+    /**
+     * AUTO's choice at INFO under {@code org.bpa4j}, and each better backend it passed over under that backend's
+     * logger ({@code org.bpa4j.cuda}, {@code org.bpa4j.cpu}): at WARNING when the CPU backend is on the class or
+     * module path but unusable (no {@code jdk.incubator.vector}, or no C2 compiler), since the fall-back is the
+     * reference backend, about 20 times slower; at INFO otherwise (no GPU is the common case).
+     */
+    private static void logAutoChoice(Entry chosen) {
+        for (Entry e : all()) {
+            if (e == chosen) {
+                break;
+            }
+            System.Logger logger = System.getLogger("org.bpa4j." + e.device().label());
+            if (e.device() == Device.CPU && e.backend() != null) {
+                logger.log(Level.WARNING, "bpa4j: the cpu backend is unavailable (" + e.availability().reason()
+                        + "); AUTO uses the " + chosen.device().label() + " backend, far slower");
+            } else {
+                logger.log(Level.INFO, "bpa4j: AUTO passed over " + e.device().label() + ": "
+                        + e.availability().reason());
+            }
+        }
+        LOG.log(Level.INFO, "bpa4j: AUTO uses the " + chosen.device().label() + " backend");
+    }
+
     private static String missingModule(Device d) {
         return switch (d) {
             case CPU -> "module bpa4j-vector-cpu is not on the class path";
@@ -119,8 +142,7 @@ public final class Backends {
             throw new IllegalStateException("no bpa4j backend is available: " + String.join("; ", passed));
         }
         if (AUTO_LOGGED.compareAndSet(false, true)) {
-            LOG.log(Level.INFO, "bpa4j: using the " + chosen.device().label() + " backend"
-                    + (passed.isEmpty() ? "" : "; passed over " + String.join("; ", passed)));
+            logAutoChoice(chosen);
         }
         return chosen.backend();
     }

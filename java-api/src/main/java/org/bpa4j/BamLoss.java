@@ -49,6 +49,19 @@ public final class BamLoss {
         return new Builder();
     }
 
+    /**
+     * The backend a call made now will use: the device given to the builder, or for {@link Device#AUTO} the first
+     * backend in AUTO's order (after the system property {@value Backends#PROPERTY}). The answer is the same for every
+     * call in this JVM, since backends are probed once.
+     *
+     * @return the device of that backend, never {@link Device#AUTO}
+     * @throws IllegalArgumentException when the builder named a device that is unavailable here (with the reason)
+     * @throws IllegalStateException when no backend at all is available
+     */
+    public Device backend() {
+        return candidates().get(0).device();
+    }
+
     /** A builder holding this loss's options, to change a few. */
     public Builder toBuilder() {
         Builder b = new Builder();

@@ -40,6 +40,19 @@ public final class Bpa {
         return new Builder();
     }
 
+    /**
+     * The backend a call made now will use: the device given to the builder, or for {@link Device#AUTO} the one
+     * AUTO resolves to (after the system property {@value Backends#PROPERTY}). The answer is the same for every
+     * call in this JVM, since backends are probed once.
+     *
+     * @return the device of that backend, never {@link Device#AUTO}
+     * @throws IllegalArgumentException when the builder named a device that is unavailable here (with the reason)
+     * @throws IllegalStateException when no backend at all is available
+     */
+    public Device backend() {
+        return Backends.resolve(device).device();
+    }
+
     /** Transforms one set (n, d) or a batch of sets (B, n, d), without labels. */
     public BpaResult forward(Tensor x) {
         return forward(x, (int[][]) null);

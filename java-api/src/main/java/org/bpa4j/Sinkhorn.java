@@ -38,6 +38,19 @@ public final class Sinkhorn {
         return new Builder();
     }
 
+    /**
+     * The backend a call made now will use: the device given to the builder, or for {@link Device#AUTO} the one
+     * AUTO resolves to (after the system property {@value Backends#PROPERTY}). The answer is the same for every
+     * call in this JVM, since backends are probed once.
+     *
+     * @return the device of that backend, never {@link Device#AUTO}
+     * @throws IllegalArgumentException when the builder named a device that is unavailable here (with the reason)
+     * @throws IllegalStateException when no backend at all is available
+     */
+    public Device backend() {
+        return Backends.resolve(device).device();
+    }
+
     /** Solves with unit marginals (every row and column of the plan sums to 1), as BPA does. */
     public SinkhornResult solve(Tensor cost) {
         return solve(cost, null, null);

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.bpa4j.Backends;
 import org.bpa4j.Bpa;
 import org.bpa4j.BpaResult;
 import org.bpa4j.DType;
@@ -113,9 +112,9 @@ final class BenchCommand implements Callable<Integer> {
         List<Bpa> transforms = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Device device : backends) {
-            names.add(Backends.resolve(device).device().label());
             transforms.add(Bpa.builder().metric(metric).reg(reg).iterations(iterations).device(device)
                     .precision(DType.FLOAT32).build());
+            names.add(transforms.getLast().backend().label());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.tsv) {

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.bpa4j.Backends;
 import org.bpa4j.Bpa;
 import org.bpa4j.Device;
 import org.bpa4j.fewshot.EpisodeEvaluation;
@@ -40,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
         }
         LabeledData digits = BundledDigits.load();
-        String backendName = Backends.resolve(backend).device().label();
+        String backendName = Bpa.builder().device(backend).build().backend().label();
         PrintWriter out = spec.commandLine().getOut();
         out.println("bpa4j demo: few-shot classification of hand-written digits (UCI, 1797 images of 8x8 pixels).");
         out.println();

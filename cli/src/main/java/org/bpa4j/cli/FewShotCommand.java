@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.bpa4j.Backends;
 import org.bpa4j.Bpa;
 import org.bpa4j.Device;
 import org.bpa4j.fewshot.EpisodeEvaluation;
@@ -74,8 +73,8 @@ final class FewShotCommand implements Callable<Integer> {
         for (EpisodeShape shape : shapes) {
             new EpisodeSampler(items, shape, seed); // refuses shapes the data cannot fill, before any output
         }
-        String backendName = Backends.resolve(backend).device().label();
         Bpa bpa = Bpa.builder().device(backend).build();
+        String backendName = bpa.backend().label();
         PrintWriter out = spec.commandLine().getOut();
         if (format == OutputFormat.tsv) {
             out.println("way\tshot\tmethod\taccuracy\tci95");

@@ -7,7 +7,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.bpa4j.BamLoss;
 import org.bpa4j.BamRegSchedule;
-import org.bpa4j.Backends;
 import org.bpa4j.Device;
 import org.bpa4j.fewshot.LabeledData;
 import org.bpa4j.train.Mlp;
@@ -90,7 +89,7 @@ final class TrainBamCommand implements Callable<Integer> {
                 split.train().size(), views.dim(), network.out(), epochs, batch, Double.toString(lr),
                 Double.toString(temperature), Double.toString(reg),
                 regFinal == null ? "" : " -> " + regFinal + " over 30 epochs", iterations,
-                Backends.resolve(backend).device().label());
+                loss.backend().label());
 
         double[] trainPixels = views.standardised(split.train());
         double[] heldOutPixels = views.standardised(split.heldOut());

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.bpa4j.Backends;
 import org.bpa4j.Bpa;
 import org.bpa4j.Device;
 import org.bpa4j.fewshot.EpisodeEvaluation;
@@ -61,7 +60,7 @@ final class TrainFewShotCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Training a linear layer %d->%d (identity at start, Adam lr %s) on %d episodes of"
                 + " 5-way 5-shot, 15 queries, from %d digits; BPA (cosine, reg 0.1, 10 iterations) on the %s backend.%n",
                 split.train().dim(), split.train().dim(), Double.toString(lr), episodes, split.train().size(),
-                Backends.resolve(backend).device().label());
+                bpa.backend().label());
         out.flush();
 
         long t0 = System.nanoTime();

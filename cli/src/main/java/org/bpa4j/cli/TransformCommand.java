@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.bpa4j.Backends;
 import org.bpa4j.Bpa;
 import org.bpa4j.BpaResult;
 import org.bpa4j.DType;
@@ -108,7 +107,7 @@ final class TransformCommand implements Callable<Integer> {
         } else {
             // nothing is needed for a backward pass: the inference path holds one n×n matrix, not two
             outputs.put(output, bpa.transform(x, perSet));
-            used = Backends.resolve(backend).device();
+            used = bpa.backend();
         }
         long t1 = System.nanoTime();
         outputs.commit();

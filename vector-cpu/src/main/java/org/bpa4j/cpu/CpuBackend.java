@@ -30,7 +30,7 @@ public final class CpuBackend implements Backend {
     public static final String THREADS_PROPERTY = "bpa4j.threads";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final String IMPLEMENTATION = "org.bpa4j.cpu.VectorOperations";
-    private static final System.Logger LOG = System.getLogger("org.bpa4j");
+    private static final System.Logger LOG = System.getLogger("org.bpa4j.cpu");
 
     private volatile int threads;
     private volatile Probe probe;
@@ -131,7 +131,8 @@ public final class CpuBackend implements Backend {
                 if (p == null) {
                     p = Probe.run(ModuleLayer.boot().findModule(VECTOR_MODULE), CpuBackend.class.getModule());
                     if (!p.availability.available()) {
-                        LOG.log(Level.INFO, "bpa4j: the cpu backend is unavailable: " + p.availability.reason());
+                        // AUTO warns when it falls back because of this (Backends); here only for debugging
+                        LOG.log(Level.DEBUG, "bpa4j: the cpu backend is unavailable: " + p.availability.reason());
                     }
                     probe = p;
                 }
@@ -146,6 +147,10 @@ public final class CpuBackend implements Backend {
             if (vectorModule.isEmpty() || !self.canRead(vectorModule.get())) {
                 return new Probe(Availability.no(VECTOR_MODULE + " is not readable: start the JVM with --add-modules "
                         + VECTOR_MODULE), null);
+            }
+            Optional<String> noC2 = CompilerCheck.missingC2();
+            if (noC2.isPresent()) {
+                return new Probe(Availability.no(noC2.get()), null);
             }
             try {
                 CpuOperations ops = (CpuOperations) Class.forName(IMPLEMENTATION, true, CpuBackend.class.getClassLoader())
