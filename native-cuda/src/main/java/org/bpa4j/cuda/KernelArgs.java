@@ -83,4 +83,9 @@ final class KernelArgs {
     PointerPointer<Pointer> pointers() {
         return pointers;
     }
+
+    /** The table of argument pointers itself (what the emulator takes). */
+    MemorySegment table() {
+        return keepAlive;
+    }
 }

@@ -23,21 +23,23 @@ import org.junit.jupiter.api.Test;
 class CudaDeviceBpaTest {
     /** A buffer of the caller's, as a framework would hold it; freed by the test. */
     private static DeviceBuffer allocate(long floats) {
-        return DeviceBuffer.allocate(floats * Float.BYTES, "test buffer");
+        return DeviceBuffer.allocate(CudaContext.get().device(), floats * Float.BYTES, "test buffer");
     }
 
     private static void upload(Tensor t, DeviceBuffer b) {
-        Workspace ws = Workspace.current(CudaContext.get());
-        HostTransfer.upload(ws, t, b.floats());
-        ws.synchronize("test upload");
+        try (Workspace ws = Workspace.acquire(CudaContext.get())) {
+            HostTransfer.upload(ws, t, b.floats());
+            ws.synchronize("test upload");
+        }
     }
 
     private static Tensor download(DeviceBuffer b, int... shape) {
-        Workspace ws = Workspace.current(CudaContext.get());
-        Tensor t = Tensor.zeros(DType.FLOAT32, shape);
-        HostTransfer.download(ws, b.floats(), t.size(), t);
-        ws.synchronize("test download");
-        return t;
+        try (Workspace ws = Workspace.acquire(CudaContext.get())) {
+            Tensor t = Tensor.zeros(DType.FLOAT32, shape);
+            HostTransfer.download(ws, b.floats(), t.size(), t);
+            ws.synchronize("test download");
+            return t;
+        }
     }
 
     @ParameterizedTest(name = "{0} sets of {1}x{2} {3}")
