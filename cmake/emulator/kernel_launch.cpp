@@ -31,8 +31,9 @@ emu_dim3 blockDim;
 emu_dim3 gridDim;
 alignas(16) thread_local float shared[(EMU_MAX_DYNAMIC_SHARED_BYTES + EMU_SHARED_GUARD_BYTES) / 4];
 
-// Saves the callee-saved registers, the SSE and x87 control words and the stack pointer into *from, then
-// continues where `to` left off.
+// Saves the callee-saved registers and the stack pointer into *from, then continues where `to` left off.
+// (The SSE and x87 control words are not switched: no kernel changes them, so every fiber shares the
+// launching thread's.)
 void emu_switch(void** from, void* to);
 }
 
@@ -48,14 +49,8 @@ emu_switch:
     pushq %r13
     pushq %r14
     pushq %r15
-    subq $8, %rsp
-    stmxcsr (%rsp)
-    fnstcw 4(%rsp)
     movq %rsp, (%rdi)
     movq %rsi, %rsp
-    ldmxcsr (%rsp)
-    fldcw 4(%rsp)
-    addq $8, %rsp
     popq %r15
     popq %r14
     popq %r13
@@ -73,7 +68,7 @@ constexpr int DEFAULT_SHARED = 48 * 1024;
 // The opt-in limit of sm_86/sm_89 (99 KiB), the smallest of the GPUs the fatbin targets: what fits here
 // fits every one of them.
 constexpr int OPTIN_SHARED = 99 * 1024;
-constexpr size_t STACK_BYTES = 256 * 1024;
+constexpr size_t STACK_BYTES = 128 * 1024;
 constexpr uint32_t CANARY = 0x7fbadbadu;
 
 enum State { RUNNABLE, AT_BARRIER, AT_WARP, DONE };
@@ -139,8 +134,20 @@ std::string where() {
     __builtin_unreachable();
 }
 
+// To the next runnable fiber after this one, directly (half the switches of going through the scheduler);
+// to the scheduler when there is none, which then releases barriers and starts the next sweep.
 void yield() {
-    emu_switch(&launch.current->sp, launch.schedulerSp);
+    Fiber* self = launch.current;
+    Fiber* end = launch.fibers.data() + launch.fibers.size();
+    for (Fiber* f = self + 1; f < end; f++) {
+        if (f->state == RUNNABLE) {
+            launch.current = f;
+            threadIdx = f->index;
+            emu_switch(&self->sp, f->sp);
+            return;
+        }
+    }
+    emu_switch(&self->sp, launch.schedulerSp);
 }
 
 void fiber_main() {
@@ -151,20 +158,15 @@ void fiber_main() {
     __builtin_unreachable();
 }
 
-// A fresh stack whose first switch enters fiber_main (see emu_switch for the frame's layout).
-void* initial_frame(char* stack) {
-    uintptr_t top = ((uintptr_t)(stack + STACK_BYTES)) & ~(uintptr_t)15;
+// A fresh stack whose first switch enters fiber_main (see emu_switch for the frame's layout). The tops of
+// the stacks are staggered: at one offset modulo the page they would all compete for the same cache sets.
+void* initial_frame(char* stack, unsigned t) {
+    uintptr_t top = ((uintptr_t)(stack + STACK_BYTES - (t * 1104u) % 4096u)) & ~(uintptr_t)15;
     uint64_t* slot = reinterpret_cast<uint64_t*>(top - 16);
     slot[0] = (uint64_t)(uintptr_t)&fiber_main;  // emu_switch's ret goes here, with rsp ≡ 8 (mod 16)
     slot[1] = 0;
-    uint64_t* frame = slot - 7;
-    memset(frame, 0, 7 * sizeof(uint64_t));
-    uint32_t mxcsr;
-    uint16_t fpucw;
-    asm volatile("stmxcsr %0" : "=m"(mxcsr));
-    asm volatile("fnstcw %0" : "=m"(fpucw));
-    memcpy(frame, &mxcsr, 4);
-    memcpy(reinterpret_cast<char*>(frame) + 4, &fpucw, 2);
+    uint64_t* frame = slot - 6;
+    memset(frame, 0, 6 * sizeof(uint64_t));
     return frame;
 }
 
@@ -204,7 +206,7 @@ bool run_block() {
     unsigned bx = blockDim.x, by = blockDim.y;
     for (unsigned t = 0; t < launch.threads; t++) {
         Fiber& f = launch.fibers[t];
-        f.sp = initial_frame(stacks[t]);
+        f.sp = initial_frame(stacks[t], t);
         f.state = RUNNABLE;
         f.linear = t;
         f.index = emu_dim3{t % bx, (t / bx) % by, t / (bx * by)};
@@ -217,17 +219,18 @@ bool run_block() {
     for (;;) {
         bool ran = false;
         for (Fiber& f : launch.fibers) {
-            if (f.state != RUNNABLE) {
-                continue;
+            if (f.state == RUNNABLE) {
+                // runs this fiber and, through yield(), every runnable one after it
+                launch.current = &f;
+                threadIdx = f.index;
+                emu_switch(&launch.schedulerSp, f.sp);
+                launch.current = nullptr;
+                ran = true;
+                break;
             }
-            launch.current = &f;
-            threadIdx = f.index;
-            emu_switch(&launch.schedulerSp, f.sp);
-            launch.current = nullptr;
-            ran = true;
-            if (launch.aborted) {
-                return false;
-            }
+        }
+        if (launch.aborted) {
+            return false;
         }
         if (launch.live == 0) {
             return true;

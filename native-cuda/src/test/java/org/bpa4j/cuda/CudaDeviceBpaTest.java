@@ -44,7 +44,8 @@ class CudaDeviceBpaTest {
 
     @ParameterizedTest(name = "{0} sets of {1}x{2} {3}")
     @CsvSource({"300, 80, 64, COSINE", "2, 200, 16, COSINE", "5, 40, 8, EUCLIDEAN"})
-    void deviceBuffersGiveWhatHostMemoryGives(int sets, int n, int d, Metric metric) {
+    void deviceBuffersGiveWhatHostMemoryGives(int gpuSets, int n, int d, Metric metric) {
+        int sets = OnEmulator.sets(gpuSets);
         Tensor x = RandomTensors.gaussian(sets + n, sets, n, d).to(DType.FLOAT32);
         Tensor g = RandomTensors.gaussian(d + 1L, sets, n, n).to(DType.FLOAT32);
         Bpa bpa = Bpa.builder().metric(metric).device(Device.CUDA).build();
