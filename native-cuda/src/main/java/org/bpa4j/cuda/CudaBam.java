@@ -54,31 +54,32 @@ final class CudaBam implements BamPass {
         BamLayout l = options.layout(z.rows());
         int n = l.rows();
         int nt = l.targets();
-        Workspace ws = Workspace.current(context);
-        ws.checkFits(deviceBytes(n, nt, z.cols(), teacher != null), "BAM loss of " + zIn.shapeString());
-        KernelLaunches k = new KernelLaunches(context, ws);
-        Units units = Units.upload(ws, k, z, teacher);
-        View q = ws.floats("bamQ", (long) n * nt);
-        Gemm.rowMajor(ws, false, true, n, nt, z.cols(), 1f, units.student(), z.cols(), units.targets(), z.cols(), 0f, q,
-                nt, "Q = ẑ·Tgᵀ");
-        View qTarget = q;
-        if (teacher != null) {
-            qTarget = ws.floats("bamQTarget", (long) n * nt);
-            Gemm.rowMajor(ws, false, true, n, nt, z.cols(), 1f, units.teacher(), z.cols(), units.targets(), z.cols(), 0f,
-                    qTarget, nt, "Q_tgt = ẑ_t·Tgᵀ");
+        try (Workspace ws = Workspace.acquire(context)) {
+            ws.checkFits(deviceBytes(n, nt, z.cols(), teacher != null), "BAM loss of " + zIn.shapeString());
+            KernelLaunches k = new KernelLaunches(context, ws);
+            Units units = Units.upload(ws, k, z, teacher);
+            View q = ws.floats("bamQ", (long) n * nt);
+            Gemm.rowMajor(ws, false, true, n, nt, z.cols(), 1f, units.student(), z.cols(), units.targets(), z.cols(), 0f, q,
+                    nt, "Q = ẑ·Tgᵀ");
+            View qTarget = q;
+            if (teacher != null) {
+                qTarget = ws.floats("bamQTarget", (long) n * nt);
+                Gemm.rowMajor(ws, false, true, n, nt, z.cols(), 1f, units.teacher(), z.cols(), units.targets(), z.cols(), 0f,
+                        qTarget, nt, "Q_tgt = ẑ_t·Tgᵀ");
+            }
+            View p = targetPlan(ws, k, options, l, qTarget);
+            View gq = ws.floats("bamGradQ", (long) n * nt);
+            View rowLoss = ws.floats("bamRowLoss", n);
+            k.bamSourceRows(q, l, (float) (1.0 / options.temperature()), p, gq, rowLoss);
+            float[] gradQ = HostTransfer.downloadFloats(ws, gq, Math.toIntExact((long) n * nt));
+            float[] rows = HostTransfer.downloadFloats(ws, rowLoss, n);
+            ws.synchronize("BAM loss");
+            double total = 0;
+            for (float r : rows) {
+                total += r;
+            }
+            return new CudaBam(context, options, z, teacher, gradQ, total);
         }
-        View p = targetPlan(ws, k, options, l, qTarget);
-        View gq = ws.floats("bamGradQ", (long) n * nt);
-        View rowLoss = ws.floats("bamRowLoss", n);
-        k.bamSourceRows(q, l, (float) (1.0 / options.temperature()), p, gq, rowLoss);
-        float[] gradQ = HostTransfer.downloadFloats(ws, gq, Math.toIntExact((long) n * nt));
-        float[] rows = HostTransfer.downloadFloats(ws, rowLoss, n);
-        ws.synchronize("BAM loss");
-        double total = 0;
-        for (float r : rows) {
-            total += r;
-        }
-        return new CudaBam(context, options, z, teacher, gradQ, total);
     }
 
     /** SPEC §4 steps 4-5: the SwAV scalings in the log domain, P for the large views' rows, then top-k. */
@@ -157,30 +158,31 @@ final class CudaBam implements BamPass {
         int n = layout.rows();
         int nt = layout.targets();
         int d = z.cols();
-        Workspace ws = Workspace.current(context);
-        ws.checkFits(deviceBytes(n, nt, d, teacher != null) + 8L * n * d, "BAM gradient of " + z.shapeString());
-        KernelLaunches k = new KernelLaunches(context, ws);
-        Units units = Units.upload(ws, k, z, teacher);
-        View gq = ws.floats("bamGradQ", (long) n * nt);
-        HostTransfer.upload(ws, gradQ, gq);
-        View gradUnit = ws.floats("bamGradUnit", (long) n * d);
-        float s = (float) scale;
-        if (ofTeacher) {
-            ws.zero(gradUnit, (long) n * d);
-        } else {
-            Gemm.rowMajor(ws, false, false, n, d, nt, s, gq, nt, units.targets(), d, 0f, gradUnit, d, "∂Q·Tg");
+        try (Workspace ws = Workspace.acquire(context)) {
+            ws.checkFits(deviceBytes(n, nt, d, teacher != null) + 8L * n * d, "BAM gradient of " + z.shapeString());
+            KernelLaunches k = new KernelLaunches(context, ws);
+            Units units = Units.upload(ws, k, z, teacher);
+            View gq = ws.floats("bamGradQ", (long) n * nt);
+            HostTransfer.upload(ws, gradQ, gq);
+            View gradUnit = ws.floats("bamGradUnit", (long) n * d);
+            float s = (float) scale;
+            if (ofTeacher) {
+                ws.zero(gradUnit, (long) n * d);
+            } else {
+                Gemm.rowMajor(ws, false, false, n, d, nt, s, gq, nt, units.targets(), d, 0f, gradUnit, d, "∂Q·Tg");
+            }
+            if (ofTeacher || teacher == null) {
+                // the first N_t rows are the targets: ∂Tg = ∂Qᵀ·ẑ
+                Gemm.rowMajor(ws, true, false, nt, d, n, s, gq, nt, units.student(), d, 1f, gradUnit, d, "∂Qᵀ·ẑ");
+            }
+            View unit = ofTeacher ? units.teacher() : units.student();
+            View norms = ofTeacher ? units.teacherNorms() : units.studentNorms();
+            View gx = ws.floats("bamGradInput", (long) n * d);
+            k.cosineInputGrad(unit, norms, gradUnit, gx, n, d);
+            Tensor out = Tensor.zeros(options.precision(), z.shape());
+            HostTransfer.download(ws, gx, out.size(), out);
+            ws.synchronize("BAM gradient");
+            return out;
         }
-        if (ofTeacher || teacher == null) {
-            // the first N_t rows are the targets: ∂Tg = ∂Qᵀ·ẑ
-            Gemm.rowMajor(ws, true, false, nt, d, n, s, gq, nt, units.student(), d, 1f, gradUnit, d, "∂Qᵀ·ẑ");
-        }
-        View unit = ofTeacher ? units.teacher() : units.student();
-        View norms = ofTeacher ? units.teacherNorms() : units.studentNorms();
-        View gx = ws.floats("bamGradInput", (long) n * d);
-        k.cosineInputGrad(unit, norms, gradUnit, gx, n, d);
-        Tensor out = Tensor.zeros(options.precision(), z.shape());
-        HostTransfer.download(ws, gx, out.size(), out);
-        ws.synchronize("BAM gradient");
-        return out;
     }
 }

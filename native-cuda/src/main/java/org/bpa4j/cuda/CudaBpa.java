@@ -73,22 +73,23 @@ final class CudaBpa implements BpaPass {
         boolean small = SmallSets.take(route, SmallSets.forwardFits(context, n), "BPA forward of " + x.shapeString());
         // the input is copied: the backward pass reads it again, whatever the caller does to x meanwhile
         Tensor features = x.dtype() == DType.FLOAT32 ? x.copy() : x.to(DType.FLOAT32);
-        Workspace ws = Workspace.current(context);
-        ws.checkFits(CostSetup.deviceBytes(sets, n, d) + 4L * (2L * (t + 1) * sets * n + 2L * sets * n),
-                "BPA forward of " + x.shapeString());
-        KernelLaunches k = new KernelLaunches(context, ws);
-        View featuresOnDevice = ws.floats("features", features.size());
-        HostTransfer.upload(ws, features, featuresOnDevice);
-        DeviceForward f = runOnDevice(ws, k, options, featuresOnDevice, sets, n, d, labels.upload(ws), small, null);
-        long perSlot = (long) sets * n;
-        int[] outShape = x.rank() == 3 ? new int[] {sets, n, n} : new int[] {n, n};
-        Tensor out = Tensor.zeros(options.precision(), outShape);
-        HostTransfer.download(ws, f.output(), out.size(), out);
-        float[] uHost = HostTransfer.downloadFloats(ws, f.u(), Math.toIntExact((t + 1) * perSlot));
-        float[] vHost = HostTransfer.downloadFloats(ws, f.v(), Math.toIntExact((t + 1) * perSlot));
-        float[] maxHost = f.setMaxLogP() == null ? null : HostTransfer.downloadFloats(ws, f.setMaxLogP(), sets);
-        ws.synchronize("BPA forward");
-        return new CudaBpa(context, options, features, labels, route, uHost, vHost, maxHost, out);
+        try (Workspace ws = Workspace.acquire(context)) {
+            ws.checkFits(CostSetup.deviceBytes(sets, n, d) + 4L * (2L * (t + 1) * sets * n + 2L * sets * n),
+                    "BPA forward of " + x.shapeString());
+            KernelLaunches k = new KernelLaunches(context, ws);
+            View featuresOnDevice = ws.floats("features", features.size());
+            HostTransfer.upload(ws, features, featuresOnDevice);
+            DeviceForward f = runOnDevice(ws, k, options, featuresOnDevice, sets, n, d, labels.upload(ws), small, null);
+            long perSlot = (long) sets * n;
+            int[] outShape = x.rank() == 3 ? new int[] {sets, n, n} : new int[] {n, n};
+            Tensor out = Tensor.zeros(options.precision(), outShape);
+            HostTransfer.download(ws, f.output(), out.size(), out);
+            float[] uHost = HostTransfer.downloadFloats(ws, f.u(), Math.toIntExact((t + 1) * perSlot));
+            float[] vHost = HostTransfer.downloadFloats(ws, f.v(), Math.toIntExact((t + 1) * perSlot));
+            float[] maxHost = f.setMaxLogP() == null ? null : HostTransfer.downloadFloats(ws, f.setMaxLogP(), sets);
+            ws.synchronize("BPA forward");
+            return new CudaBpa(context, options, features, labels, route, uHost, vHost, maxHost, out);
+        }
     }
 
     /** Where the forward pass leaves its results on the device (views into the workspace). */
@@ -153,29 +154,30 @@ final class CudaBpa implements BpaPass {
         long perSlot = (long) sets * n;
         boolean small = SmallSets.take(route, SmallSets.backwardFits(context, n, t),
                 "BPA backward of " + features.shapeString());
-        Workspace ws = Workspace.current(context);
-        ws.checkFits(CostSetup.deviceBytes(sets, n, d) + 4L * ((long) sets * n * n + 4L * (t + 1) * perSlot
-                + (long) sets * n * d + 6L * perSlot), "BPA backward of " + features.shapeString());
-        KernelLaunches k = new KernelLaunches(context, ws);
-        View featuresOnDevice = ws.floats("features", features.size());
-        HostTransfer.upload(ws, features, featuresOnDevice);
-        View u = ws.floats("u", (t + 1) * perSlot);
-        View v = ws.floats("v", (t + 1) * perSlot);
-        HostTransfer.upload(ws, uHistory, u);
-        HostTransfer.upload(ws, vHistory, v);
-        View setMax = null;
-        if (setMaxLogP != null) {
-            setMax = ws.floats("setMaxLogP", sets);
-            HostTransfer.upload(ws, setMaxLogP, setMax);
+        try (Workspace ws = Workspace.acquire(context)) {
+            ws.checkFits(CostSetup.deviceBytes(sets, n, d) + 4L * ((long) sets * n * n + 4L * (t + 1) * perSlot
+                    + (long) sets * n * d + 6L * perSlot), "BPA backward of " + features.shapeString());
+            KernelLaunches k = new KernelLaunches(context, ws);
+            View featuresOnDevice = ws.floats("features", features.size());
+            HostTransfer.upload(ws, features, featuresOnDevice);
+            View u = ws.floats("u", (t + 1) * perSlot);
+            View v = ws.floats("v", (t + 1) * perSlot);
+            HostTransfer.upload(ws, uHistory, u);
+            HostTransfer.upload(ws, vHistory, v);
+            View setMax = null;
+            if (setMaxLogP != null) {
+                setMax = ws.floats("setMaxLogP", sets);
+                HostTransfer.upload(ws, setMaxLogP, setMax);
+            }
+            View grad = ws.floats("grad", perSlot * n);
+            HostTransfer.upload(ws, gradOutput, grad);
+            View gx = ws.floats("gradFeatures", perSlot * d);
+            backwardOnDevice(ws, k, options, featuresOnDevice, sets, n, d, u, v, setMax, labels.upload(ws), grad, small, gx);
+            Tensor dx = Tensor.zeros(options.precision(), features.shape());
+            HostTransfer.download(ws, gx, dx.size(), dx);
+            ws.synchronize("BPA backward");
+            return dx;
         }
-        View grad = ws.floats("grad", perSlot * n);
-        HostTransfer.upload(ws, gradOutput, grad);
-        View gx = ws.floats("gradFeatures", perSlot * d);
-        backwardOnDevice(ws, k, options, featuresOnDevice, sets, n, d, u, v, setMax, labels.upload(ws), grad, small, gx);
-        Tensor dx = Tensor.zeros(options.precision(), features.shape());
-        HostTransfer.download(ws, gx, dx.size(), dx);
-        ws.synchronize("BPA backward");
-        return dx;
     }
 
     /**

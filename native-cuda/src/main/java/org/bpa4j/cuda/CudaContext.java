@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.bytedeco.cuda.cublas.cublasContext;
 import org.bytedeco.cuda.cudart.CUfunc_st;
 import org.bytedeco.cuda.cudart.CUmod_st;
@@ -16,9 +17,11 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 
 /**
- * The process-wide CUDA state: device 0, its primary context, and the kernels loaded from the fatbin.
- * Probed once; every step that can fail on a machine without a usable GPU is turned into a reason
- * instead of an exception, so that the backend reports itself unavailable and the JVM carries on.
+ * The process-wide CUDA state: device 0, its primary context, the kernels loaded from the fatbin, and the
+ * pool of workspaces. Probed once; every step that can fail on a machine without a usable GPU is turned
+ * into a reason instead of an exception, so that the backend reports itself unavailable and the JVM
+ * carries on. Where no GPU is usable and the test configuration names the kernel emulator
+ * ({@link EmulatedDevice#LIBRARY_PROPERTY}), the same kernels run on it instead (tests only).
  */
 final class CudaContext {
     // in a folder that is not a package, so that the kernels JAR (module org.bpa4j.cuda.linux.x86_64) splits no
@@ -61,9 +64,12 @@ final class CudaContext {
     final int runtimeVersion;
     final int fatbinBytes;
     private final Map<String, Kernel> kernels;
+    private final DeviceApi device;
+    private final ConcurrentLinkedDeque<Workspace> workspaces = new ConcurrentLinkedDeque<>();
 
-    private CudaContext(String deviceName, int computeCapability, long totalMemory, int driverVersion,
+    private CudaContext(DeviceApi device, String deviceName, int computeCapability, long totalMemory, int driverVersion,
             int runtimeVersion, int fatbinBytes, Map<String, Kernel> kernels) {
+        this.device = device;
         this.deviceName = deviceName;
         this.computeCapability = computeCapability;
         this.totalMemory = totalMemory;
@@ -86,9 +92,13 @@ final class CudaContext {
         return p.context();
     }
 
-    /** Makes the device's primary context current on the calling thread (cheap when it already is). */
-    void makeCurrent() {
-        CudaCheck.runtime(cudart.cudaSetDevice(DEVICE), "cudaSetDevice(" + DEVICE + ")");
+    DeviceApi device() {
+        return device;
+    }
+
+    /** Idle workspaces, most recently returned first (its buffers are the likeliest to fit the next call). */
+    ConcurrentLinkedDeque<Workspace> workspaces() {
+        return workspaces;
     }
 
     Kernel kernel(String name) {
@@ -100,6 +110,10 @@ final class CudaContext {
     }
 
     String describe() {
+        if (device.emulated()) {
+            return String.format(Locale.ROOT, "%s, for tests only: %d kernels run on the CPU", deviceName,
+                    kernels.size());
+        }
         return String.format(Locale.ROOT, "%s (compute %d.%d, %.1f GiB), driver CUDA %s, runtime CUDA %s, kernels %d KiB",
                 deviceName, computeCapability / 10, computeCapability % 10, totalMemory / (1024.0 * 1024 * 1024),
                 version(driverVersion), version(runtimeVersion), fatbinBytes / 1024);
@@ -110,11 +124,51 @@ final class CudaContext {
     }
 
     private static Probe probe() {
+        Probe gpu;
         try {
-            return probeSteps();
+            gpu = probeSteps();
         } catch (Throwable t) {
-            return new Probe(null, "probing CUDA failed: " + describeThrowable(t));
+            gpu = new Probe(null, "probing CUDA failed: " + describeThrowable(t));
         }
+        if (gpu.context() != null) {
+            return gpu;
+        }
+        String[] why = new String[1];
+        EmulatedDevice emulator = EmulatedDevice.load(why);
+        if (emulator == null) {
+            return why[0] == null ? gpu : new Probe(null, gpu.failure() + "; " + why[0]);
+        }
+        try {
+            return emulated(emulator);
+        } catch (Throwable t) {
+            return new Probe(null, gpu.failure() + "; the kernel emulator failed: " + describeThrowable(t));
+        }
+    }
+
+    /** The context on the kernel emulator: every kernel of {@link #KERNELS} must be compiled into it. */
+    private static Probe emulated(EmulatedDevice emulator) {
+        Map<String, Kernel> kernels = new HashMap<>();
+        for (String k : KERNELS) {
+            int index = emulator.findKernel(k);
+            if (index < 0) {
+                return fail("kernel " + k + " is missing from the kernel emulator");
+            }
+            Kernel kernel = new Kernel(k, index);
+            kernel.allowDynamicShared(emulator.sharedDefaultBytes);
+            kernels.put(k, kernel);
+        }
+        for (String k : List.of(SmallSets.FORWARD_KERNEL, SmallSets.BACKWARD_KERNEL)) {
+            // as on the GPU: opt in to the device's whole shared memory per block
+            if (emulator.allowDynamicShared(index(kernels, k), emulator.sharedOptInBytes)) {
+                kernels.get(k).allowDynamicShared(emulator.sharedOptInBytes);
+            }
+        }
+        return new Probe(new CudaContext(emulator, emulator.deviceName, 86, emulator.totalMemory, 0, 0, 0,
+                Map.copyOf(kernels)), null);
+    }
+
+    private static int index(Map<String, Kernel> kernels, String name) {
+        return (int) kernels.get(name).handle();
     }
 
     private static Probe probeSteps() {
@@ -179,7 +233,7 @@ final class CudaContext {
                 return fail("kernel " + k + " is missing from the fatbin (cuModuleGetFunction: "
                         + CudaCheck.driverErrorName(status) + ")");
             }
-            kernels.put(k, new Kernel(k, f));
+            kernels.put(k, new Kernel(k, f.address()));
         }
         allowLargeSharedMemory(kernels.get(SmallSets.FORWARD_KERNEL));
         allowLargeSharedMemory(kernels.get(SmallSets.BACKWARD_KERNEL));
@@ -196,7 +250,7 @@ final class CudaContext {
             return fail("cuBLAS could not be loaded (" + describeThrowable(t) + "); this needs libcublas.so.13 "
                     + "and libcublasLt.so.13 on the library path");
         }
-        return new Probe(new CudaContext(name, cc, memory, driver[0], runtime[0], fatbin.length, Map.copyOf(kernels)),
+        return new Probe(new CudaContext(new GpuDevice(), name, cc, memory, driver[0], runtime[0], fatbin.length, Map.copyOf(kernels)),
                 null);
     }
 
@@ -207,14 +261,15 @@ final class CudaContext {
      */
     private static void allowLargeSharedMemory(Kernel kernel) {
         int[] staticBytes = new int[1];
+        CUfunc_st function = new CUfunc_st(GpuDevice.at(kernel.handle()));
         CudaCheck.driver(cudart.cuFuncGetAttribute(staticBytes, cudart.CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES,
-                kernel.function()), "cuFuncGetAttribute(" + kernel.name() + ", static shared size)");
+                function), "cuFuncGetAttribute(" + kernel.name() + ", static shared size)");
         int[] optIn = new int[1];
         int status = cudart.cudaDeviceGetAttribute(optIn, cudart.cudaDevAttrMaxSharedMemoryPerBlockOptin, DEVICE);
         int allowed = DEFAULT_SHARED_BYTES - staticBytes[0];
         if (status == cudart.cudaSuccess && optIn[0] - staticBytes[0] > allowed) {
             int wanted = optIn[0] - staticBytes[0];
-            if (cudart.cuFuncSetAttribute(kernel.function(), cudart.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+            if (cudart.cuFuncSetAttribute(function, cudart.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                     wanted) == cudart.CUDA_SUCCESS) {
                 allowed = wanted;
             }

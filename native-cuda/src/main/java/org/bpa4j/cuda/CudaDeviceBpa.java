@@ -57,22 +57,23 @@ public final class CudaDeviceBpa {
         }
         Labels l = Labels.of(labels, sets, n);
         CudaContext context = CudaContext.get();
-        Workspace ws = Workspace.current(context);
-        DeviceMemory.check(x, "x");
-        DeviceMemory.check(out, "out");
-        int t = options.iterations();
-        boolean small = SmallSets.take(SmallSets.Route.AUTO, SmallSets.forwardFits(context, n), "BPA forward");
-        ws.checkFits(CostSetup.deviceBytes(sets, n, d) + 4L * (2L * (t + 1) * sets * n + 2L * sets * n),
-                "BPA forward of " + x.shapeString());
-        KernelLaunches k = new KernelLaunches(context, ws);
-        CudaBpa.DeviceForward f = CudaBpa.runOnDevice(ws, k, options, x.view(), sets, n, d, l.upload(ws), small,
-                out.view());
-        long values = (long) (t + 1) * sets * n;
-        float[] u = HostTransfer.downloadFloats(ws, f.u(), Math.toIntExact(values));
-        float[] v = HostTransfer.downloadFloats(ws, f.v(), Math.toIntExact(values));
-        float[] setMax = f.setMaxLogP() == null ? null : HostTransfer.downloadFloats(ws, f.setMaxLogP(), sets);
-        ws.synchronize("BPA forward on device buffers");
-        return new Pass(x, out, l, u, v, setMax);
+        try (Workspace ws = Workspace.acquire(context)) {
+            DeviceMemory.check(context.device(), x, "x");
+            DeviceMemory.check(context.device(), out, "out");
+            int t = options.iterations();
+            boolean small = SmallSets.take(SmallSets.Route.AUTO, SmallSets.forwardFits(context, n), "BPA forward");
+            ws.checkFits(CostSetup.deviceBytes(sets, n, d) + 4L * (2L * (t + 1) * sets * n + 2L * sets * n),
+                    "BPA forward of " + x.shapeString());
+            KernelLaunches k = new KernelLaunches(context, ws);
+            CudaBpa.DeviceForward f = CudaBpa.runOnDevice(ws, k, options, x.view(), sets, n, d, l.upload(ws), small,
+                    out.view());
+            long values = (long) (t + 1) * sets * n;
+            float[] u = HostTransfer.downloadFloats(ws, f.u(), Math.toIntExact(values));
+            float[] v = HostTransfer.downloadFloats(ws, f.v(), Math.toIntExact(values));
+            float[] setMax = f.setMaxLogP() == null ? null : HostTransfer.downloadFloats(ws, f.setMaxLogP(), sets);
+            ws.synchronize("BPA forward on device buffers");
+            return new Pass(x, out, l, u, v, setMax);
+        }
     }
 
     private static void expectShape(DeviceFloats a, int rank, int sets, int rows, int cols, String name) {
@@ -126,31 +127,32 @@ public final class CudaDeviceBpa {
                         + " overlaps x or gradOut, which the backward pass reads");
             }
             CudaContext context = CudaContext.get();
-            Workspace ws = Workspace.current(context);
-            DeviceMemory.check(x, "x");
-            DeviceMemory.check(gradOut, "gradOut");
-            DeviceMemory.check(gradX, "gradX");
-            int t = options.iterations();
-            long perSlot = (long) sets * n;
-            boolean small = SmallSets.take(SmallSets.Route.AUTO, SmallSets.backwardFits(context, n, t), "BPA backward");
-            ws.checkFits(CostSetup.deviceBytes(sets, n, d) + 4L * ((long) sets * n * n + 4L * (t + 1) * perSlot
-                    + (long) sets * n * d + 6L * perSlot), "BPA backward of " + x.shapeString());
-            KernelLaunches k = new KernelLaunches(context, ws);
-            View u = ws.floats("u", (t + 1) * perSlot);
-            View v = ws.floats("v", (t + 1) * perSlot);
-            HostTransfer.upload(ws, uHistory, u);
-            HostTransfer.upload(ws, vHistory, v);
-            View setMax = null;
-            if (setMaxLogP != null) {
-                setMax = ws.floats("setMaxLogP", sets);
-                HostTransfer.upload(ws, setMaxLogP, setMax);
+            try (Workspace ws = Workspace.acquire(context)) {
+                DeviceMemory.check(context.device(), x, "x");
+                DeviceMemory.check(context.device(), gradOut, "gradOut");
+                DeviceMemory.check(context.device(), gradX, "gradX");
+                int t = options.iterations();
+                long perSlot = (long) sets * n;
+                boolean small = SmallSets.take(SmallSets.Route.AUTO, SmallSets.backwardFits(context, n, t), "BPA backward");
+                ws.checkFits(CostSetup.deviceBytes(sets, n, d) + 4L * ((long) sets * n * n + 4L * (t + 1) * perSlot
+                        + (long) sets * n * d + 6L * perSlot), "BPA backward of " + x.shapeString());
+                KernelLaunches k = new KernelLaunches(context, ws);
+                View u = ws.floats("u", (t + 1) * perSlot);
+                View v = ws.floats("v", (t + 1) * perSlot);
+                HostTransfer.upload(ws, uHistory, u);
+                HostTransfer.upload(ws, vHistory, v);
+                View setMax = null;
+                if (setMaxLogP != null) {
+                    setMax = ws.floats("setMaxLogP", sets);
+                    HostTransfer.upload(ws, setMaxLogP, setMax);
+                }
+                // the backward pass works in place: on a copy, so that the caller's gradient stays as it was
+                View grad = ws.floats("grad", perSlot * n);
+                ws.copy(gradOut.view(), grad, perSlot * n);
+                CudaBpa.backwardOnDevice(ws, k, options, x.view(), sets, n, d, u, v, setMax, labels.upload(ws), grad, small,
+                        gradX.view());
+                ws.synchronize("BPA backward on device buffers");
             }
-            // the backward pass works in place: on a copy, so that the caller's gradient stays as it was
-            View grad = ws.floats("grad", perSlot * n);
-            ws.copy(gradOut.view(), grad, perSlot * n);
-            CudaBpa.backwardOnDevice(ws, k, options, x.view(), sets, n, d, u, v, setMax, labels.upload(ws), grad, small,
-                    gradX.view());
-            ws.synchronize("BPA backward on device buffers");
         }
     }
 }

@@ -93,63 +93,64 @@ final class CudaSinkhorn implements SinkhornPass {
         Tensor cost = costIn.dtype() == DType.FLOAT32 ? costIn.copy() : costIn.to(DType.FLOAT32);
         float[] logA = a == null ? null : logs(a, (long) sets * n);
         float[] logB = b == null ? null : logs(b, (long) sets * m);
-        Workspace ws = Workspace.current(context);
-        ws.checkFits(4L * (2L * sets * n * m + 2L * (cap + 1) * sets * (n + m) + 4L * sets * (n + m)),
-                "Sinkhorn of " + costIn.shapeString());
-        KernelLaunches k = new KernelLaunches(context, ws);
-        Problem p = upload(ws, k, cost, logA, logB, options.reg());
-        View u = ws.floats("u", (long) (cap + 1) * sets * n);
-        View v = ws.floats("v", (long) (cap + 1) * sets * m);
-        View rowMass = ws.floats("rowMass", (long) sets * n);
-        ws.zero(u, (long) sets * n);
-        ws.zero(v, (long) sets * m);
-        int[] iterations = new int[sets];
-        double[] errors = new double[sets];
-        Arrays.fill(errors, Double.NaN);
-        int done = 0;
-        int t = 0;
-        while (t < cap && done < sets) {
-            t++;
-            View ut = u.plus((long) t * sets * n);
-            View vt = v.plus((long) t * sets * m);
-            k.lseRows(p.cost(), v.plus((long) (t - 1) * sets * m), p.logA(), ut, null);
-            k.lseRows(p.transposed(), ut, p.logB(), vt, null);
-            boolean check = options.hasTolerance() && (t % options.checkEvery() == 0 || t == cap);
-            if (check || t == cap) {
-                double[] err = marginalErrors(ws, k, p, ut, vt, rowMass, logA, sets, n);
-                for (int s = 0; s < sets; s++) {
-                    if (iterations[s] == 0) {
-                        errors[s] = err[s];
-                        if ((check && err[s] <= options.tolerance()) || t == cap) {
-                            iterations[s] = t;
-                            done++;
+        try (Workspace ws = Workspace.acquire(context)) {
+            ws.checkFits(4L * (2L * sets * n * m + 2L * (cap + 1) * sets * (n + m) + 4L * sets * (n + m)),
+                    "Sinkhorn of " + costIn.shapeString());
+            KernelLaunches k = new KernelLaunches(context, ws);
+            Problem p = upload(ws, k, cost, logA, logB, options.reg());
+            View u = ws.floats("u", (long) (cap + 1) * sets * n);
+            View v = ws.floats("v", (long) (cap + 1) * sets * m);
+            View rowMass = ws.floats("rowMass", (long) sets * n);
+            ws.zero(u, (long) sets * n);
+            ws.zero(v, (long) sets * m);
+            int[] iterations = new int[sets];
+            double[] errors = new double[sets];
+            Arrays.fill(errors, Double.NaN);
+            int done = 0;
+            int t = 0;
+            while (t < cap && done < sets) {
+                t++;
+                View ut = u.plus((long) t * sets * n);
+                View vt = v.plus((long) t * sets * m);
+                k.lseRows(p.cost(), v.plus((long) (t - 1) * sets * m), p.logA(), ut, null);
+                k.lseRows(p.transposed(), ut, p.logB(), vt, null);
+                boolean check = options.hasTolerance() && (t % options.checkEvery() == 0 || t == cap);
+                if (check || t == cap) {
+                    double[] err = marginalErrors(ws, k, p, ut, vt, rowMass, logA, sets, n);
+                    for (int s = 0; s < sets; s++) {
+                        if (iterations[s] == 0) {
+                            errors[s] = err[s];
+                            if ((check && err[s] <= options.tolerance()) || t == cap) {
+                                iterations[s] = t;
+                                done++;
+                            }
                         }
                     }
                 }
             }
+            int last = t;
+            View setIters = ws.floats("setIterations", sets);
+            HostTransfer.upload(ws, iterations, setIters);
+            View uf = ws.floats("uFinal", (long) sets * n);
+            View vf = ws.floats("vFinal", (long) sets * m);
+            k.gatherHistorySlot(u, setIters, sets, n, uf);
+            k.gatherHistorySlot(v, setIters, sets, m, vf);
+            View plan = ws.floats("plan", (long) sets * n * m);
+            k.output(p.cost(), uf, vf, OUTPUT_LOG, null, null, null, 0, plan);
+            Tensor logPlan = Tensor.zeros(options.precision(), costIn.shape());
+            HostTransfer.download(ws, plan, logPlan.size(), logPlan);
+            int[] vecShape = costIn.rank() == 3 ? new int[] {sets, n} : new int[] {n};
+            int[] colShape = costIn.rank() == 3 ? new int[] {sets, m} : new int[] {m};
+            Tensor uOut = Tensor.zeros(options.precision(), vecShape);
+            Tensor vOut = Tensor.zeros(options.precision(), colShape);
+            HostTransfer.download(ws, uf, uOut.size(), uOut);
+            HostTransfer.download(ws, vf, vOut.size(), vOut);
+            float[] uHost = HostTransfer.downloadFloats(ws, u, Math.toIntExact((long) (last + 1) * sets * n));
+            float[] vHost = HostTransfer.downloadFloats(ws, v, Math.toIntExact((long) (last + 1) * sets * m));
+            ws.synchronize("Sinkhorn forward");
+            return new CudaSinkhorn(context, options, cost, logA, logB, last, iterations, errors, uHost, vHost, logPlan,
+                    uOut, vOut);
         }
-        int last = t;
-        View setIters = ws.floats("setIterations", sets);
-        HostTransfer.upload(ws, iterations, setIters);
-        View uf = ws.floats("uFinal", (long) sets * n);
-        View vf = ws.floats("vFinal", (long) sets * m);
-        k.gatherHistorySlot(u, setIters, sets, n, uf);
-        k.gatherHistorySlot(v, setIters, sets, m, vf);
-        View plan = ws.floats("plan", (long) sets * n * m);
-        k.output(p.cost(), uf, vf, OUTPUT_LOG, null, null, null, 0, plan);
-        Tensor logPlan = Tensor.zeros(options.precision(), costIn.shape());
-        HostTransfer.download(ws, plan, logPlan.size(), logPlan);
-        int[] vecShape = costIn.rank() == 3 ? new int[] {sets, n} : new int[] {n};
-        int[] colShape = costIn.rank() == 3 ? new int[] {sets, m} : new int[] {m};
-        Tensor uOut = Tensor.zeros(options.precision(), vecShape);
-        Tensor vOut = Tensor.zeros(options.precision(), colShape);
-        HostTransfer.download(ws, uf, uOut.size(), uOut);
-        HostTransfer.download(ws, vf, vOut.size(), vOut);
-        float[] uHost = HostTransfer.downloadFloats(ws, u, Math.toIntExact((long) (last + 1) * sets * n));
-        float[] vHost = HostTransfer.downloadFloats(ws, v, Math.toIntExact((long) (last + 1) * sets * m));
-        ws.synchronize("Sinkhorn forward");
-        return new CudaSinkhorn(context, options, cost, logA, logB, last, iterations, errors, uHost, vHost, logPlan,
-                uOut, vOut);
     }
 
     /** Σ_i |Σ_j P_ij − a_i| per set, the plan's row mass computed on the device and summed here in double. */
@@ -209,42 +210,43 @@ final class CudaSinkhorn implements SinkhornPass {
                     + (long) sets * n * m + " values, got " + (gradLogPlan == null ? "null" : gradLogPlan.shapeString()));
         }
         int t = maxIterations;
-        Workspace ws = Workspace.current(context);
-        ws.checkFits(4L * (3L * sets * n * m + 4L * (t + 1) * sets * (n + m) + 4L * sets * (n + m)),
-                "Sinkhorn backward of " + cost.shapeString());
-        KernelLaunches k = new KernelLaunches(context, ws);
-        Problem p = upload(ws, k, cost, logA, logB, options.reg());
-        long rowSlot = (long) sets * n;
-        long colSlot = (long) sets * m;
-        View u = ws.floats("u", (t + 1) * rowSlot);
-        View v = ws.floats("v", (t + 1) * colSlot);
-        HostTransfer.upload(ws, uHistory, u);
-        HostTransfer.upload(ws, vHistory, v);
-        View setIters = ws.floats("setIterations", sets);
-        HostTransfer.upload(ws, iterations, setIters);
-        View grad = ws.floats("grad", (long) sets * n * m);
-        HostTransfer.upload(ws, gradLogPlan, grad);
-        View seedU = ws.floats("seedU", rowSlot);
-        View seedV = ws.floats("seedV", colSlot);
-        View gradU = ws.floats("gradU", (t + 1) * rowSlot);
-        View gradV = ws.floats("gradV", (t + 1) * colSlot);
-        k.reduceSumPerSet(grad, rowSlot, m, seedU);  // row sums: each row is a "set" of m values
-        k.columnSums(grad, sets, n, m, seedV);
-        k.scatterHistorySlot(seedV, setIters, sets, m, gradV);
-        for (int it = t; it >= 1; it--) {
-            View gu = gradU.plus(it * rowSlot);
-            k.weightedExpRowSum(p.cost(), u.plus(it * rowSlot), v.plus(it * colSlot), p.logB(), gradV.plus(it * colSlot),
-                    seedU, it, setIters, gu);
-            if (it > 1) {
-                k.weightedExpRowSum(p.transposed(), v.plus((it - 1) * colSlot), u.plus(it * rowSlot), p.logA(), gu, null,
-                        it, setIters, gradV.plus((it - 1) * colSlot));
+        try (Workspace ws = Workspace.acquire(context)) {
+            ws.checkFits(4L * (3L * sets * n * m + 4L * (t + 1) * sets * (n + m) + 4L * sets * (n + m)),
+                    "Sinkhorn backward of " + cost.shapeString());
+            KernelLaunches k = new KernelLaunches(context, ws);
+            Problem p = upload(ws, k, cost, logA, logB, options.reg());
+            long rowSlot = (long) sets * n;
+            long colSlot = (long) sets * m;
+            View u = ws.floats("u", (t + 1) * rowSlot);
+            View v = ws.floats("v", (t + 1) * colSlot);
+            HostTransfer.upload(ws, uHistory, u);
+            HostTransfer.upload(ws, vHistory, v);
+            View setIters = ws.floats("setIterations", sets);
+            HostTransfer.upload(ws, iterations, setIters);
+            View grad = ws.floats("grad", (long) sets * n * m);
+            HostTransfer.upload(ws, gradLogPlan, grad);
+            View seedU = ws.floats("seedU", rowSlot);
+            View seedV = ws.floats("seedV", colSlot);
+            View gradU = ws.floats("gradU", (t + 1) * rowSlot);
+            View gradV = ws.floats("gradV", (t + 1) * colSlot);
+            k.reduceSumPerSet(grad, rowSlot, m, seedU);  // row sums: each row is a "set" of m values
+            k.columnSums(grad, sets, n, m, seedV);
+            k.scatterHistorySlot(seedV, setIters, sets, m, gradV);
+            for (int it = t; it >= 1; it--) {
+                View gu = gradU.plus(it * rowSlot);
+                k.weightedExpRowSum(p.cost(), u.plus(it * rowSlot), v.plus(it * colSlot), p.logB(), gradV.plus(it * colSlot),
+                        seedU, it, setIters, gu);
+                if (it > 1) {
+                    k.weightedExpRowSum(p.transposed(), v.plus((it - 1) * colSlot), u.plus(it * rowSlot), p.logA(), gu, null,
+                            it, setIters, gradV.plus((it - 1) * colSlot));
+                }
             }
+            k.gradCombine(p.cost(), u, v, gradU, gradV, p.logA(), p.logB(), t, setIters, grad, -p.cost().invReg(), false,
+                    null, null);
+            Tensor dc = Tensor.zeros(options.precision(), cost.shape());
+            HostTransfer.download(ws, grad, dc.size(), dc);
+            ws.synchronize("Sinkhorn backward");
+            return dc;
         }
-        k.gradCombine(p.cost(), u, v, gradU, gradV, p.logA(), p.logB(), t, setIters, grad, -p.cost().invReg(), false,
-                null, null);
-        Tensor dc = Tensor.zeros(options.precision(), cost.shape());
-        HostTransfer.download(ws, grad, dc.size(), dc);
-        ws.synchronize("Sinkhorn backward");
-        return dc;
     }
 }

@@ -1,7 +1,5 @@
 package org.bpa4j.cuda;
 
-import org.bytedeco.cuda.global.cublas;
-import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The cuBLAS products of the passes, on row-major matrices. cuBLAS is column-major: a row-major matrix is
@@ -66,19 +64,6 @@ final class Gemm {
 
     /** Issues the call on the workspace's cuBLAS handle (and stream). */
     static void run(Workspace ws, Call g) {
-        int opA = g.transA() ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
-        int opB = g.transB() ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
-        try (FloatPointer al = new FloatPointer(g.alpha()); FloatPointer be = new FloatPointer(g.beta())) {
-            if (g.batch() == 1) {
-                CudaCheck.cublas(cublas.cublasSgemm_v2(ws.cublasHandle(), opA, opB, g.m(), g.n(), g.k(), al,
-                        g.a().asFloatPointer(), g.lda(), g.b().asFloatPointer(), g.ldb(), be, g.c().asFloatPointer(),
-                        g.ldc()), "cublasSgemm (" + g.what() + ")");
-            } else {
-                CudaCheck.cublas(cublas.cublasSgemmStridedBatched(ws.cublasHandle(), opA, opB, g.m(), g.n(), g.k(), al,
-                        g.a().asFloatPointer(), g.lda(), g.strideA(), g.b().asFloatPointer(), g.ldb(), g.strideB(), be,
-                        g.c().asFloatPointer(), g.ldc(), g.strideC(), g.batch()),
-                        "cublasSgemmStridedBatched (" + g.what() + ")");
-            }
-        }
+        ws.device().gemm(ws.blas(), g, ws.gemmScalars());
     }
 }

@@ -4,8 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.bpa4j.DType;
 import org.bpa4j.Tensor;
-import org.bytedeco.cuda.global.cudart;
-import org.bytedeco.javacpp.Pointer;
 
 /**
  * Moves values between host memory (a tensor's segment of float32 or float64, or a Java array) and
@@ -40,7 +38,7 @@ final class HostTransfer {
             int slot = (int) (k & 1);
             long n = Math.min(CHUNK, count - start);
             // the staging buffer may still feed the copy issued two chunks ago
-            CudaCheck.runtime(cudart.cudaEventSynchronize(ws.stagingReady(slot)), "cudaEventSynchronize");
+            ws.device().synchronizeEvent(ws.stagingReady(slot), "staging buffer free");
             MemorySegment stage = ws.staging(slot);
             if (type == DType.FLOAT32) {
                 MemorySegment.copy(from, start * Float.BYTES, stage, 0, n * Float.BYTES);
@@ -49,9 +47,9 @@ final class HostTransfer {
                     stage.setAtIndex(F32, i, (float) from.getAtIndex(F64, start + i));
                 }
             }
-            CudaCheck.runtime(cudart.cudaMemcpyAsync(to.plus(start).asPointer(), pinned(stage), n * Float.BYTES,
-                    cudart.cudaMemcpyHostToDevice, ws.stream()), "cudaMemcpyAsync(host to device, " + n * 4 + " bytes)");
-            CudaCheck.runtime(cudart.cudaEventRecord(ws.stagingReady(slot), ws.stream()), "cudaEventRecord");
+            ws.device().copy(to.plus(start).address(), ws.stagingAddress(slot), n * Float.BYTES, DeviceApi.HOST_TO_DEVICE,
+                    ws.stream(), "host to device, " + n * 4 + " bytes");
+            ws.device().recordEvent(ws.stagingReady(slot), ws.stream());
         }
     }
 
@@ -76,8 +74,7 @@ final class HostTransfer {
                 issueDownload(ws, from, count, k + 1);  // overlaps with converting chunk k below
             }
             int slot = (int) (k & 1);
-            CudaCheck.runtime(cudart.cudaEventSynchronize(ws.stagingReady(slot)),
-                    "cudaEventSynchronize (device to host copy; an earlier kernel may have failed)");
+            ws.device().synchronizeEvent(ws.stagingReady(slot), "device to host copy; an earlier kernel may have failed");
             long start = k * CHUNK;
             long n = Math.min(CHUNK, count - start);
             MemorySegment stage = ws.staging(slot);
@@ -95,19 +92,8 @@ final class HostTransfer {
         int slot = (int) (k & 1);
         long start = k * CHUNK;
         long n = Math.min(CHUNK, count - start);
-        CudaCheck.runtime(cudart.cudaMemcpyAsync(pinned(ws.staging(slot)), from.plus(start).asPointer(), n * Float.BYTES,
-                cudart.cudaMemcpyDeviceToHost, ws.stream()), "cudaMemcpyAsync(device to host, " + n * 4 + " bytes)");
-        CudaCheck.runtime(cudart.cudaEventRecord(ws.stagingReady(slot), ws.stream()), "cudaEventRecord");
-    }
-
-    private static Pointer pinned(MemorySegment stage) {
-        return new HostPointer(stage.address());
-    }
-
-    /** A JavaCPP view of pinned host memory at a known address. */
-    private static final class HostPointer extends Pointer {
-        HostPointer(long address) {
-            this.address = address;
-        }
+        ws.device().copy(ws.stagingAddress(slot), from.plus(start).address(), n * Float.BYTES, DeviceApi.DEVICE_TO_HOST,
+                ws.stream(), "device to host, " + n * 4 + " bytes");
+        ws.device().recordEvent(ws.stagingReady(slot), ws.stream());
     }
 }

@@ -1,26 +1,27 @@
 package org.bpa4j.cuda;
 
-import org.bytedeco.cuda.cudart.CUfunc_st;
-import org.bytedeco.cuda.global.cudart;
-
-/** A kernel of the loaded fatbin, launched with the driver API on a workspace's stream. */
+/** A kernel of the loaded fatbin (or of the test-only emulator), launched on a workspace's stream. */
 final class Kernel {
+    /** The device's limit on gridDim.y and gridDim.z. */
+    static final int MAX_GRID_YZ = 65535;
+
     private final String name;
-    private final CUfunc_st function;
+    /** The driver's CUfunction (as an address), or the emulator's index of the kernel. */
+    private final long handle;
     /** Dynamic shared memory a launch may ask for (the device's opt-in limit less the kernel's static use). */
     private volatile int maxDynamicSharedBytes;
 
-    Kernel(String name, CUfunc_st function) {
+    Kernel(String name, long handle) {
         this.name = name;
-        this.function = function;
+        this.handle = handle;
     }
 
     String name() {
         return name;
     }
 
-    CUfunc_st function() {
-        return function;
+    long handle() {
+        return handle;
     }
 
     int maxDynamicSharedBytes() {
@@ -31,12 +32,7 @@ final class Kernel {
         this.maxDynamicSharedBytes = bytes;
     }
 
-    /** Launches a grid of (gx, gy, gz) blocks of (bx, by) threads with the arguments the workspace holds. */
-    void launch(Workspace ws, long gx, int gy, int gz, int bx, int by, KernelArgs args) {
-        launch(ws, gx, gy, gz, bx, by, 0, args);
-    }
-
-    /** The same with {@code sharedBytes} of dynamic shared memory per block. */
+    /** Launches a grid of (gx, gy, gz) blocks of (bx, by) threads with {@code sharedBytes} of dynamic shared memory. */
     void launch(Workspace ws, long gx, int gy, int gz, int bx, int by, int sharedBytes, KernelArgs args) {
         if (gx <= 0 || gy <= 0 || gz <= 0) {
             return;  // nothing to do: an empty grid is not an error
@@ -45,21 +41,10 @@ final class Kernel {
             throw new IllegalArgumentException("kernel " + name + ": " + sharedBytes + " bytes of dynamic shared memory"
                     + " asked for, at most " + maxDynamicSharedBytes + " allowed on this device");
         }
-        if (gx > Integer.MAX_VALUE || gy > 65535 || gz > 65535) {
+        if (gx > Integer.MAX_VALUE || gy > MAX_GRID_YZ || gz > MAX_GRID_YZ) {
             throw new IllegalArgumentException("kernel " + name + ": grid (" + gx + ", " + gy + ", " + gz
                     + ") exceeds the device's limits");
         }
-        int status = cudart.cuLaunchKernel(function, (int) gx, gy, gz, bx, by, 1, sharedBytes, ws.stream(),
-                args.pointers(), null);
-        if (status != cudart.CUDA_SUCCESS) {
-            throw new CudaException("cuLaunchKernel(" + name + ")", CudaCheck.driverErrorName(status),
-                    "grid " + gx + "x" + gy + "x" + gz + ", block " + bx + "x" + by + ", " + sharedBytes
-                            + " bytes of shared memory, " + args.count() + " arguments");
-        }
-    }
-
-    /** A 1-D launch. */
-    void launch(Workspace ws, long blocks, int threads, KernelArgs args) {
-        launch(ws, blocks, 1, 1, threads, 1, args);
+        ws.device().launch(this, (int) gx, gy, gz, bx, by, sharedBytes, ws.stream(), args);
     }
 }

@@ -71,6 +71,11 @@ final class KernelArgs {
         return count++;
     }
 
+    /** The k-th argument as a pointer (for the tests of the launches' buffer offsets). */
+    long pointerAt(int k) {
+        return values.getAtIndex(ValueLayout.JAVA_LONG, k);
+    }
+
     /** The kinds of the arguments so far, one letter each: "ppii" for two pointers and two ints. */
     String signature() {
         return new String(kinds, 0, count);
@@ -82,5 +87,10 @@ final class KernelArgs {
 
     PointerPointer<Pointer> pointers() {
         return pointers;
+    }
+
+    /** The table of argument pointers itself (what the emulator takes). */
+    MemorySegment table() {
+        return keepAlive;
     }
 }

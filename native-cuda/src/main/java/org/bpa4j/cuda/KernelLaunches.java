@@ -77,14 +77,26 @@ final class KernelLaunches {
                 args().ptr(in).i32(len).ptr(out));
     }
 
+    /**
+     * Sets are on gridDim.y here (and on gridDim.z for the transpose), which the device limits to
+     * {@link Kernel#MAX_GRID_YZ}: more sets go in chunks of that many, each launch on its own part of the
+     * buffers.
+     */
     void columnSums(View m, int sets, int rows, int cols, View out) {
-        launch("column_sums", (cols + 31) / 32, sets, 1, 32, 8,
-                args().ptr(m).i32(rows).i32(cols).ptr(out));
+        for (int first = 0; first < sets; first += Kernel.MAX_GRID_YZ) {
+            int chunk = Math.min(Kernel.MAX_GRID_YZ, sets - first);
+            launch("column_sums", (cols + 31) / 32, chunk, 1, 32, 8,
+                    args().ptr(m.plus((long) first * rows * cols)).i32(rows).i32(cols).ptr(out.plus((long) first * cols)));
+        }
     }
 
     void transpose(View in, int sets, int rows, int cols, View out) {
-        launch("transpose_sets", (cols + 31) / 32, (rows + 31) / 32, sets, 32, 8,
-                args().ptr(in).i32(rows).i32(cols).ptr(out));
+        for (int first = 0; first < sets; first += Kernel.MAX_GRID_YZ) {
+            int chunk = Math.min(Kernel.MAX_GRID_YZ, sets - first);
+            long offset = (long) first * rows * cols;
+            launch("transpose_sets", (cols + 31) / 32, (rows + 31) / 32, chunk, 32, 8,
+                    args().ptr(in.plus(offset)).i32(rows).i32(cols).ptr(out.plus(offset)));
+        }
     }
 
     void gatherHistorySlot(View hist, View setIters, int sets, int len, View out) {

@@ -1,104 +1,101 @@
 package org.bpa4j.cuda;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Cleaner;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.bytedeco.cuda.cublas.cublasContext;
-import org.bytedeco.cuda.cudart.CUevent_st;
-import org.bytedeco.cuda.cudart.CUstream_st;
-import org.bytedeco.cuda.global.cublas;
-import org.bytedeco.cuda.global.cudart;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.SizeTPointer;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * One thread's CUDA resources, kept between calls: a stream, a cuBLAS handle on it, named device buffers
- * that only grow, two pinned staging buffers for transfers, and the kernel argument slots. A call borrows
- * its thread's workspace for its duration; nothing in it outlives the call's synchronisation, so the
- * buffers are reused by the thread's next call. Freed when the thread ends.
+ * The device resources one call works with: a stream, a cuBLAS handle on it, named device buffers that
+ * only grow, two pinned staging buffers for transfers, the kernel argument slots and the GEMM scalars.
+ * A call borrows a workspace from the context's pool for its duration ({@link #acquire}, then
+ * {@link #close}) and nothing in it outlives the call's synchronisation, so the next call — from any
+ * thread, a pool's or a virtual one — reuses its stream, handle, pinned memory and buffers instead of
+ * creating them. The pool keeps at most {@link #POOLED} idle workspaces; beyond that a returned one is
+ * released at once.
  */
-final class Workspace {
+final class Workspace implements AutoCloseable {
     /** Size of each of the two pinned staging buffers; transfers larger than this go in chunks. */
     static final long STAGING_BYTES = 8L << 20;
+    /** Idle workspaces kept per context: enough for the usual number of concurrent callers. */
+    static final int POOLED = Math.max(2, Runtime.getRuntime().availableProcessors());
 
-    private static final Cleaner CLEANER = Cleaner.create();
-    private static final ThreadLocal<Workspace> CURRENT = new ThreadLocal<>();
-
-    private final Resources resources;
+    private final CudaContext context;
+    private final DeviceApi device;
+    private final long stream;
+    private final long blas;
+    private final long[] stagingReady = new long[2];
+    private final long[] pinned = new long[2];
+    private final MemorySegment[] staging = new MemorySegment[2];
+    /** 8 bytes of pinned host memory holding a GEMM's alpha and beta (no allocation per product). */
+    private final long scalars;
     private final Map<String, DeviceBuffer> buffers = new HashMap<>();
     private final KernelArgs args = new KernelArgs();
-    private final MemorySegment[] staging = new MemorySegment[2];
 
-    /** What must be released when the owning thread is gone; kept apart so the cleaner holds no workspace. */
-    private static final class Resources implements Runnable {
-        final CUstream_st stream = new CUstream_st();
-        final cublasContext cublasHandle = new cublasContext();
-        final CUevent_st[] stagingReady = {new CUevent_st(), new CUevent_st()};
-        final Pointer[] pinned = {new Pointer(), new Pointer()};
-        final List<DeviceBuffer> allocations = new ArrayList<>();
-
-        @Override
-        public void run() {
-            for (DeviceBuffer b : allocations) {
-                b.free();
-            }
-            for (Pointer p : pinned) {
-                if (!p.isNull()) {
-                    cudart.cudaFreeHost(p);
-                }
-            }
-            for (CUevent_st e : stagingReady) {
-                if (!e.isNull()) {
-                    cudart.cudaEventDestroy(e);
-                }
-            }
-            if (!cublasHandle.isNull()) {
-                cublas.cublasDestroy_v2(cublasHandle);
-            }
-            if (!stream.isNull()) {
-                cudart.cudaStreamDestroy(stream);
-            }
-        }
-    }
-
-    private Workspace() {
-        resources = new Resources();
-        CudaCheck.runtime(cudart.cudaStreamCreateWithFlags(resources.stream, cudart.cudaStreamNonBlocking),
-                "cudaStreamCreateWithFlags");
-        CudaCheck.cublas(cublas.cublasCreate_v2(resources.cublasHandle), "cublasCreate");
-        CudaCheck.cublas(cublas.cublasSetStream_v2(resources.cublasHandle, resources.stream), "cublasSetStream");
-        // plain FP32 products: TF32 tensor-core math would cost the 1e-4 agreement with the reference
-        CudaCheck.cublas(cublas.cublasSetMathMode(resources.cublasHandle, cublas.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+    private Workspace(CudaContext context) {
+        this.context = context;
+        this.device = context.device();
+        device.makeCurrent();
+        stream = device.createStream();
+        blas = device.createBlas(stream);
         for (int k = 0; k < 2; k++) {
-            CudaCheck.runtime(cudart.cudaEventCreateWithFlags(resources.stagingReady[k], cudart.cudaEventDisableTiming),
-                    "cudaEventCreateWithFlags");
-            CudaCheck.runtime(cudart.cudaMallocHost(resources.pinned[k], STAGING_BYTES),
-                    "cudaMallocHost(" + STAGING_BYTES + " bytes of pinned staging)");
-            staging[k] = MemorySegment.ofAddress(resources.pinned[k].address()).reinterpret(STAGING_BYTES);
+            stagingReady[k] = device.createEvent();
+            pinned[k] = device.mallocHost(STAGING_BYTES);
+            staging[k] = MemorySegment.ofAddress(pinned[k]).reinterpret(STAGING_BYTES);
         }
-        CLEANER.register(Thread.currentThread(), resources);
+        scalars = device.mallocHost(64);
     }
 
-    /** The calling thread's workspace, with the device's context made current. */
-    static Workspace current(CudaContext context) {
-        context.makeCurrent();
-        Workspace ws = CURRENT.get();
+    /** A workspace from the context's pool (or a new one), with the device made current on this thread. */
+    static Workspace acquire(CudaContext context) {
+        Workspace ws = context.workspaces().pollFirst();
         if (ws == null) {
-            ws = new Workspace();
-            CURRENT.set(ws);
+            return new Workspace(context);
         }
+        ws.device.makeCurrent();
         return ws;
     }
 
-    CUstream_st stream() {
-        return resources.stream;
+    /** Back to the pool; everything issued must have been synchronised (every pass ends with that). */
+    @Override
+    public void close() {
+        ConcurrentLinkedDeque<Workspace> pool = context.workspaces();
+        if (pool.size() < POOLED) {
+            pool.addFirst(this);
+        } else {
+            release();
+        }
     }
 
-    cublasContext cublasHandle() {
-        return resources.cublasHandle;
+    /** Frees everything the workspace holds. */
+    void release() {
+        for (DeviceBuffer b : buffers.values()) {
+            b.free();
+        }
+        buffers.clear();
+        for (int k = 0; k < 2; k++) {
+            device.freeHost(pinned[k]);
+            device.destroyEvent(stagingReady[k]);
+        }
+        device.freeHost(scalars);
+        device.destroyBlas(blas);
+        device.destroyStream(stream);
+    }
+
+    DeviceApi device() {
+        return device;
+    }
+
+    long stream() {
+        return stream;
+    }
+
+    long blas() {
+        return blas;
+    }
+
+    long gemmScalars() {
+        return scalars;
     }
 
     /** The argument slots, emptied for the next launch. */
@@ -110,8 +107,12 @@ final class Workspace {
         return staging[k];
     }
 
-    CUevent_st stagingReady(int k) {
-        return resources.stagingReady[k];
+    long stagingAddress(int k) {
+        return pinned[k];
+    }
+
+    long stagingReady(int k) {
+        return stagingReady[k];
     }
 
     /**
@@ -127,24 +128,21 @@ final class Workspace {
         if (b == null || b.bytes() < bytes) {
             if (b != null) {
                 b.free();
-                resources.allocations.remove(b);
                 buffers.remove(name);
             }
-            b = DeviceBuffer.allocate(bytes, name);
+            b = DeviceBuffer.allocate(device, bytes, name);
             buffers.put(name, b);
-            resources.allocations.add(b);
         }
         return b.floats();
     }
 
     void zero(DeviceBuffer.View view, long elements) {
-        CudaCheck.runtime(cudart.cudaMemsetAsync(view.asPointer(), 0, elements * Float.BYTES, stream()),
-                "cudaMemsetAsync");
+        device.memsetZero(view.address(), elements * Float.BYTES, stream);
     }
 
     void copy(DeviceBuffer.View from, DeviceBuffer.View to, long elements) {
-        CudaCheck.runtime(cudart.cudaMemcpyAsync(to.asPointer(), from.asPointer(), elements * Float.BYTES,
-                cudart.cudaMemcpyDeviceToDevice, stream()), "cudaMemcpyAsync(device to device)");
+        device.copy(to.address(), from.address(), elements * Float.BYTES, DeviceApi.DEVICE_TO_DEVICE, stream,
+                "device to device");
     }
 
     /**
@@ -156,19 +154,17 @@ final class Workspace {
         for (DeviceBuffer b : buffers.values()) {
             held += b.bytes();
         }
-        try (SizeTPointer free = new SizeTPointer(1); SizeTPointer total = new SizeTPointer(1)) {
-            CudaCheck.runtime(cudart.cudaMemGetInfo(free, total), "cudaMemGetInfo");
-            long available = free.get() + held;
-            if (bytes > available) {
-                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
-                        "%s needs about %.1f MiB of GPU memory but only %.1f MiB is available (%.1f MiB on the device)",
-                        what, bytes / 1048576.0, available / 1048576.0, total.get() / 1048576.0));
-            }
+        long[] info = device.memoryInfo();
+        long available = info[0] + held;
+        if (bytes > available) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "%s needs about %.1f MiB of GPU memory but only %.1f MiB is available (%.1f MiB on the device)",
+                    what, bytes / 1048576.0, available / 1048576.0, info[1] / 1048576.0));
         }
     }
 
     /** Waits for everything issued on the stream; a kernel's asynchronous failure surfaces here. */
     void synchronize(String after) {
-        CudaCheck.runtime(cudart.cudaStreamSynchronize(stream()), "cudaStreamSynchronize (after " + after + ")");
+        device.synchronizeStream(stream, after);
     }
 }

@@ -23,26 +23,29 @@ import org.junit.jupiter.api.Test;
 class CudaDeviceBpaTest {
     /** A buffer of the caller's, as a framework would hold it; freed by the test. */
     private static DeviceBuffer allocate(long floats) {
-        return DeviceBuffer.allocate(floats * Float.BYTES, "test buffer");
+        return DeviceBuffer.allocate(CudaContext.get().device(), floats * Float.BYTES, "test buffer");
     }
 
     private static void upload(Tensor t, DeviceBuffer b) {
-        Workspace ws = Workspace.current(CudaContext.get());
-        HostTransfer.upload(ws, t, b.floats());
-        ws.synchronize("test upload");
+        try (Workspace ws = Workspace.acquire(CudaContext.get())) {
+            HostTransfer.upload(ws, t, b.floats());
+            ws.synchronize("test upload");
+        }
     }
 
     private static Tensor download(DeviceBuffer b, int... shape) {
-        Workspace ws = Workspace.current(CudaContext.get());
-        Tensor t = Tensor.zeros(DType.FLOAT32, shape);
-        HostTransfer.download(ws, b.floats(), t.size(), t);
-        ws.synchronize("test download");
-        return t;
+        try (Workspace ws = Workspace.acquire(CudaContext.get())) {
+            Tensor t = Tensor.zeros(DType.FLOAT32, shape);
+            HostTransfer.download(ws, b.floats(), t.size(), t);
+            ws.synchronize("test download");
+            return t;
+        }
     }
 
     @ParameterizedTest(name = "{0} sets of {1}x{2} {3}")
     @CsvSource({"300, 80, 64, COSINE", "2, 200, 16, COSINE", "5, 40, 8, EUCLIDEAN"})
-    void deviceBuffersGiveWhatHostMemoryGives(int sets, int n, int d, Metric metric) {
+    void deviceBuffersGiveWhatHostMemoryGives(int gpuSets, int n, int d, Metric metric) {
+        int sets = OnEmulator.sets(gpuSets);
         Tensor x = RandomTensors.gaussian(sets + n, sets, n, d).to(DType.FLOAT32);
         Tensor g = RandomTensors.gaussian(d + 1L, sets, n, n).to(DType.FLOAT32);
         Bpa bpa = Bpa.builder().metric(metric).device(Device.CUDA).build();

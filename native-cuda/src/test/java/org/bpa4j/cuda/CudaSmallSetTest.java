@@ -69,8 +69,8 @@ class CudaSmallSetTest {
 
     static List<Batch> batches() {
         List<Batch> list = new ArrayList<>();
-        list.add(new Batch(200, 80, 64, Metric.COSINE, false, true, true, 25, 0.1, 10));  // 5-way 5-shot episodes
-        list.add(new Batch(37, 128, 16, Metric.COSINE, false, true, true, 0, 0.1, 10));
+        list.add(new Batch(OnEmulator.sets(200), 80, 64, Metric.COSINE, false, true, true, 25, 0.1, 10));  // 5-way 5-shot episodes
+        list.add(new Batch(OnEmulator.sets(37), 128, 16, Metric.COSINE, false, true, true, 0, 0.1, 10));
         list.add(new Batch(50, 3, 3, Metric.COSINE, false, true, true, 0, 0.1, 10));
         list.add(new Batch(50, 2, 3, Metric.COSINE, false, false, true, 0, 0.1, 10));
         list.add(new Batch(20, 33, 5, Metric.COSINE, true, true, false, 3, 0.2, 4));

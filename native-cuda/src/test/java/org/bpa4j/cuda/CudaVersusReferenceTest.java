@@ -47,7 +47,7 @@ class CudaVersusReferenceTest {
         list.add(new Shape(1, 40, 5, Metric.EUCLIDEAN, false, true, true, 0, 0.2, 5));
         list.add(new Shape(2, 300, 20, Metric.EUCLIDEAN, false, false, true, 0, 0.3, 8));
         list.add(new Shape(1, 80, 640, Metric.COSINE, false, true, true, 5, 0.1, 10));
-        list.add(new Shape(16, 80, 64, Metric.COSINE, false, true, true, 25, 0.1, 10));
+        list.add(new Shape(OnEmulator.sets(16), 80, 64, Metric.COSINE, false, true, true, 25, 0.1, 10));
         list.add(new Shape(1, 20, 6, Metric.COSINE, false, true, true, 0, 0.01, 50));
         return list;
     }

@@ -13,6 +13,7 @@ import org.bpa4j.cuda.DeviceBuffer.View;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.testing.RandomTensors;
 import org.bytedeco.cuda.cudart.CUevent_st;
+import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.global.cudart;
 
 /**
@@ -125,7 +126,8 @@ public final class GpuBench {
     /** Medians of the device work of forward and of forward+backward, between CUDA events. */
     private static double[] deviceMs(CudaContext context, BpaOptions options, Tensor x, Tensor g, boolean small,
             int repeats) {
-        Workspace ws = Workspace.current(context);
+        Workspace ws = Workspace.acquire(context);  // back to the pool at the end; a failure here ends the run
+        CUstream_st stream = new CUstream_st(GpuDevice.at(ws.stream()));
         KernelLaunches k = new KernelLaunches(context, ws);
         int sets = x.sets();
         int n = x.rows();
@@ -146,14 +148,14 @@ public final class GpuBench {
         double[] both = new double[repeats];
         float[] elapsed = new float[1];
         for (int r = -1; r < repeats; r++) {
-            CudaCheck.runtime(cudart.cudaEventRecord(start, ws.stream()), "cudaEventRecord");
+            CudaCheck.runtime(cudart.cudaEventRecord(start, stream), "cudaEventRecord");
             CudaBpa.DeviceForward f = CudaBpa.runOnDevice(ws, k, options, features, sets, n, d, none, small, null);
-            CudaCheck.runtime(cudart.cudaEventRecord(mid, ws.stream()), "cudaEventRecord");
+            CudaCheck.runtime(cudart.cudaEventRecord(mid, stream), "cudaEventRecord");
             View grad = ws.floats("grad", g.size());
             ws.copy(gradIn, grad, g.size());
             CudaBpa.backwardOnDevice(ws, k, options, features, sets, n, d, f.u(), f.v(), f.setMaxLogP(), none, grad,
                     small, gx);
-            CudaCheck.runtime(cudart.cudaEventRecord(stop, ws.stream()), "cudaEventRecord");
+            CudaCheck.runtime(cudart.cudaEventRecord(stop, stream), "cudaEventRecord");
             CudaCheck.runtime(cudart.cudaEventSynchronize(stop), "cudaEventSynchronize");
             if (r >= 0) {
                 CudaCheck.runtime(cudart.cudaEventElapsedTime(elapsed, start, mid), "cudaEventElapsedTime");
@@ -165,6 +167,7 @@ public final class GpuBench {
         for (CUevent_st e : new CUevent_st[] {start, mid, stop}) {
             cudart.cudaEventDestroy(e);
         }
+        ws.close();
         return new double[] {median(fwd), median(both)};
     }
 

@@ -165,4 +165,38 @@ class KernelSignatureTest {
         }
         assertEquals(3, recordedLaunches().get(SmallSets.FORWARD_KERNEL).gx(), "one block per set");
     }
+
+    /**
+     * column_sums and transpose_sets put the sets on gridDim.y and gridDim.z, which the device limits to
+     * 65,535: more sets go in launches of at most that many, each on its own part of the buffers.
+     */
+    @Test
+    void moreSetsThanTheGridAllowsGoInChunksOnTheirOwnPartsOfTheBuffers() {
+        record Chunk(String kernel, long gy, long gz, long in, long out) {
+        }
+        java.util.List<Chunk> chunks = new java.util.ArrayList<>();
+        KernelArgs slots = new KernelArgs();
+        KernelLaunches k = new KernelLaunches((kernel, gx, gy, gz, bx, by, shared, args) ->
+                chunks.add(new Chunk(kernel, gy, gz, args.pointerAt(0), args.pointerAt(3))), slots::reset);
+        int sets = 2 * Kernel.MAX_GRID_YZ + 10;
+        int rows = 3;
+        int cols = 5;
+        k.columnSums(new View(0x10000), sets, rows, cols, new View(0x9000000));
+        k.transpose(new View(0x10000), sets, rows, cols, new View(0x9000000));
+        assertEquals(6, chunks.size(), "three launches each");
+        long first = 0;
+        for (int c = 0; c < 6; c++) {
+            Chunk ch = chunks.get(c);
+            if (c == 3) {
+                first = 0;
+            }
+            long count = Math.min(Kernel.MAX_GRID_YZ, sets - first);
+            boolean sums = ch.kernel().equals("column_sums");
+            assertEquals(count, sums ? ch.gy() : ch.gz(), ch.kernel() + " chunk " + c + ": sets in the grid");
+            assertEquals(0x10000 + 4L * first * rows * cols, ch.in(), ch.kernel() + " chunk " + c + ": input offset");
+            assertEquals(0x9000000 + 4L * first * (sums ? cols : rows * cols), ch.out(),
+                    ch.kernel() + " chunk " + c + ": output offset");
+            first += count;
+        }
+    }
 }
