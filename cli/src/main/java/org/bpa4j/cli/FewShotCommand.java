@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bpa4j.Bpa;
 import org.bpa4j.Device;
@@ -13,6 +12,7 @@ import org.bpa4j.fewshot.EpisodeEvaluation;
 import org.bpa4j.fewshot.EpisodeEvaluation.Comparison;
 import org.bpa4j.fewshot.EpisodeSampler;
 import org.bpa4j.fewshot.EpisodeShape;
+import org.bpa4j.fewshot.FewShotReport;
 import org.bpa4j.fewshot.LabeledData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,23 +76,11 @@ final class FewShotCommand implements Callable<Integer> {
         Bpa bpa = Bpa.builder().device(backend).build();
         String backendName = bpa.backend().label();
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.tsv) {
-            out.println("way\tshot\tmethod\taccuracy\tci95");
-        } else {
-            out.printf(Locale.ROOT, "Few-shot classification on %s (%d items, %d classes, %d features);"
-                    + " %d episodes per setting, seed %d, BPA on the %s backend.%n", source, items.size(),
-                    items.classes().length, items.dim(), episodes, seed, backendName);
-        }
+        out.println(format == OutputFormat.tsv ? FewShotReport.TSV_HEADER
+                : FewShotReport.textHeader(source, items, episodes, seed, backendName));
         for (EpisodeShape shape : shapes) {
             Comparison c = EpisodeEvaluation.compare(items, shape, episodes, seed, bpa, batch);
-            if (format == OutputFormat.tsv) {
-                out.printf(Locale.ROOT, "%d\t%d\traw\t%.2f\t%.2f%n", shape.way(), shape.shot(), c.raw().percent(),
-                        c.raw().ci95());
-                out.printf(Locale.ROOT, "%d\t%d\tbpa\t%.2f\t%.2f%n", shape.way(), shape.shot(), c.bpa().percent(),
-                        c.bpa().ci95());
-            } else {
-                out.println(textLine(c));
-            }
+            out.println(format == OutputFormat.tsv ? FewShotReport.tsvLines(c) : FewShotReport.textLine(c));
         }
         return ErrorReport.OK;
     }
@@ -108,10 +96,8 @@ final class FewShotCommand implements Callable<Integer> {
         return shapes;
     }
 
+    /** One setting in the text format (also the demo's), as {@link FewShotReport#textLine}. */
     static String textLine(Comparison c) {
-        EpisodeShape s = c.shape();
-        return String.format(Locale.ROOT, "  %d-way %d-shot, %d queries: raw %6.2f%% ± %.2f   bpa %6.2f%% ± %.2f   (%+.2f points)",
-                s.way(), s.shot(), s.queries(), c.raw().percent(), c.raw().ci95(), c.bpa().percent(), c.bpa().ci95(),
-                c.gain());
+        return FewShotReport.textLine(c);
     }
 }

@@ -35,16 +35,40 @@ public final class EpisodeEvaluation {
 
     public static Comparison compare(LabeledData data, EpisodeShape shape, int episodes, long seed, Bpa bpa,
             int batch) {
-        if (data == null || shape == null || bpa == null) {
-            throw new IllegalArgumentException("EpisodeEvaluation.compare: data, shape and bpa must not be null");
-        }
         if (episodes < 1) {
             throw new IllegalArgumentException("EpisodeEvaluation: episodes must be >= 1, got " + episodes);
+        }
+        return summarize(shape, accuracies(data, shape, seed, 0, episodes, bpa, batch));
+    }
+
+    /** Per-episode accuracies (fractions of the queries right) of both methods, episode by episode. */
+    public record EpisodeAccuracies(double[] raw, double[] bpa) {
+        public EpisodeAccuracies {
+            if (raw == null || bpa == null || raw.length != bpa.length) {
+                throw new IllegalArgumentException("EpisodeAccuracies: raw and bpa need one value per episode each");
+            }
+        }
+    }
+
+    /**
+     * The accuracies of episodes [first, first + count) of the stream that {@code seed} draws: the same
+     * values, episode by episode, as those {@link #compare} summarizes, wherever the range is computed. Lets
+     * a distributed run split the episodes and {@link #summarize} them in order.
+     */
+    public static EpisodeAccuracies accuracies(LabeledData data, EpisodeShape shape, long seed, long first,
+            int count, Bpa bpa, int batch) {
+        if (data == null || shape == null || bpa == null) {
+            throw new IllegalArgumentException("EpisodeEvaluation: data, shape and bpa must not be null");
+        }
+        if (first < 0 || count < 0) {
+            throw new IllegalArgumentException("EpisodeEvaluation: episodes from " + first + ", " + count
+                    + " of them: both must be >= 0");
         }
         if (batch < 1) {
             throw new IllegalArgumentException("EpisodeEvaluation: batch must be >= 1, got " + batch);
         }
         EpisodeSampler sampler = new EpisodeSampler(data, shape, seed);
+        sampler.skip(first);
         FewShotClassifier raw = FewShotClassifier.onFeatures();
         FewShotClassifier transformed = FewShotClassifier.throughBpa(bpa);
         int rows = shape.rows();
@@ -54,10 +78,10 @@ public final class EpisodeEvaluation {
         for (int i = 0; i < truth.length; i++) {
             truth[i] = shape.classOfRow(shape.supportRows() + i);
         }
-        double[] rawAccuracy = new double[episodes];
-        double[] bpaAccuracy = new double[episodes];
-        for (int start = 0; start < episodes; start += batch) {
-            int m = Math.min(batch, episodes - start);
+        double[] rawAccuracy = new double[count];
+        double[] bpaAccuracy = new double[count];
+        for (int start = 0; start < count; start += batch) {
+            int m = Math.min(batch, count - start);
             float[] values = new float[m * rows * dim];
             for (int e = 0; e < m; e++) {
                 sampler.next(values, e * rows * dim);
@@ -70,7 +94,16 @@ public final class EpisodeEvaluation {
                 bpaAccuracy[start + e] = bpaPredictions.get(e).accuracy(truth);
             }
         }
-        return new Comparison(shape, episodes, summarize(rawAccuracy), summarize(bpaAccuracy));
+        return new EpisodeAccuracies(rawAccuracy, bpaAccuracy);
+    }
+
+    /** Both methods' accuracy over the given episodes, in their order (the sums are in that order). */
+    public static Comparison summarize(EpisodeShape shape, EpisodeAccuracies perEpisode) {
+        if (shape == null || perEpisode == null || perEpisode.raw().length == 0) {
+            throw new IllegalArgumentException("EpisodeEvaluation.summarize: a shape and at least one episode");
+        }
+        return new Comparison(shape, perEpisode.raw().length, summarize(perEpisode.raw()),
+                summarize(perEpisode.bpa()));
     }
 
     /** Mean and 1.96 · std / √count of per-episode accuracies (fractions), both in percent. */

@@ -80,6 +80,23 @@ public final class EpisodeSampler {
         return classes;
     }
 
+    /**
+     * Draws and discards the next {@code episodes} episodes: the sampler then continues exactly where one that
+     * drew them would, so episodes [first, first + count) of a seed can be drawn anywhere (a Spark partition).
+     */
+    public void skip(long episodes) {
+        if (episodes < 0) {
+            throw new IllegalArgumentException("EpisodeSampler.skip: episodes must be >= 0, got " + episodes);
+        }
+        int perClass = shape.shot() + shape.queries();
+        for (long e = 0; e < episodes; e++) {
+            int[] classes = pickDistinct(eligible, shape.way());
+            for (int c : classes) {
+                pickDistinct(data.itemsOfShared(c), perClass);
+            }
+        }
+    }
+
     /** k distinct entries of {@code from}, in random order (a partial Fisher–Yates shuffle of a copy). */
     private int[] pickDistinct(int[] from, int k) {
         int[] pool = from.clone();

@@ -66,6 +66,39 @@ class EpisodeEvaluationTest {
     }
 
     @Test
+    void episodeRangesComputedApartSummarizeToTheWholeRun() {
+        LabeledData data = noisy(6);
+        EpisodeShape shape = new EpisodeShape(3, 1, 4);
+        EpisodeEvaluation.Comparison whole = EpisodeEvaluation.compare(data, shape, 17, 8, REFERENCE_BPA, 5);
+        EpisodeEvaluation.EpisodeAccuracies a = EpisodeEvaluation.accuracies(data, shape, 8, 0, 6, REFERENCE_BPA, 4);
+        EpisodeEvaluation.EpisodeAccuracies b = EpisodeEvaluation.accuracies(data, shape, 8, 6, 11, REFERENCE_BPA, 3);
+        double[] raw = new double[17];
+        double[] bpa = new double[17];
+        System.arraycopy(a.raw(), 0, raw, 0, 6);
+        System.arraycopy(b.raw(), 0, raw, 6, 11);
+        System.arraycopy(a.bpa(), 0, bpa, 0, 6);
+        System.arraycopy(b.bpa(), 0, bpa, 6, 11);
+        assertEquals(whole, EpisodeEvaluation.summarize(shape, new EpisodeEvaluation.EpisodeAccuracies(raw, bpa)));
+    }
+
+    @Test
+    void skippingEpisodesLandsWhereDrawingThemWould() {
+        LabeledData data = noisy(7);
+        EpisodeShape shape = new EpisodeShape(4, 2, 3);
+        EpisodeSampler drawn = new EpisodeSampler(data, shape, 12);
+        for (int e = 0; e < 5; e++) {
+            drawn.next();
+        }
+        EpisodeSampler skipped = new EpisodeSampler(data, shape, 12);
+        skipped.skip(5);
+        EpisodeSampler.Episode x = drawn.next();
+        EpisodeSampler.Episode y = skipped.next();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(x.features(), y.features());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(x.classes(), y.classes());
+        assertThrows(IllegalArgumentException.class, () -> skipped.skip(-1));
+    }
+
+    @Test
     void refusesBadSettings() {
         LabeledData data = noisy(1);
         EpisodeShape shape = new EpisodeShape(2, 1, 1);

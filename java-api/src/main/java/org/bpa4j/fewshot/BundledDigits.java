@@ -1,0 +1,28 @@
+package org.bpa4j.fewshot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The UCI hand-written digits shipped in the API's JAR (1797 images of 8×8 pixel counts 0..16;
+ * Alpaydin &amp; Kaynak 1998, CC BY 4.0; the attribution is in the file's header and in the README).
+ * In the API, not the command line, so that every front end ({@code bpa4j}, {@code bpa4j-spark}) few-shots
+ * the same data.
+ */
+public final class BundledDigits {
+    static final String RESOURCE = "digits.csv";
+
+    private BundledDigits() {
+    }
+
+    public static LabeledData load() throws IOException {
+        try (InputStream in = BundledDigits.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled " + RESOURCE + " is missing from the JAR");
+            }
+            return LabeledData.readCsv(new InputStreamReader(in, StandardCharsets.UTF_8), "bundled " + RESOURCE);
+        }
+    }
+}
