@@ -124,4 +124,23 @@ public final class Backends {
         }
         return chosen.backend();
     }
+
+    /**
+     * The backend a device names; for AUTO (after the system property), every available backend in AUTO's
+     * order, so that a caller can pass over one that lacks an operation (throws UnsupportedOperationException).
+     */
+    static List<Backend> candidates(Device device) {
+        Backend first = resolve(device);
+        if (device != Device.AUTO || configuredDefault() != Device.AUTO) {
+            return List.of(first);
+        }
+        List<Backend> list = new ArrayList<>();
+        list.add(first);
+        for (Entry e : all()) {
+            if (e.available() && e.backend() != first) {
+                list.add(e.backend());
+            }
+        }
+        return list;
+    }
 }

@@ -13,9 +13,14 @@ import org.bpa4j.spi.BpaOutput;
  * BpaResult r = bpa.forward(Tensor.of(x, n, d));    // r.output() is (n, n)
  * Tensor dx = r.backward(Tensor.of(g, n, n));       // ∂ sum(g ⊙ Z) / ∂X
  * Tensor z = bpa.transform(Tensor.of(x, n, d));     // inference: the same Z, nothing kept for backward
+ * TopKRows top = bpa.topK(Tensor.of(x, n, d), 100);  // large sets: each row's 100 largest entries, no n×n matrix
  * }</pre>
+ *
+ * <p>Serializable (its options only), so that a distributed job can ship it to its workers.
  */
-public final class Bpa {
+public final class Bpa implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Metric metric;
     private final double reg;
     private final int iterations;
@@ -113,6 +118,83 @@ public final class Bpa {
                     + " backend's output", describe());
         }
         return out.z();
+    }
+
+    /**
+     * Each row's k largest entries of Z for one set x (n, d), computed without any n×n matrix (README "Large
+     * sets"): the same Z as {@link #transform(Tensor)} (every option), values float32 to float rounding, in
+     * descending order, ties to the lower column index. Memory O(n·d + n·k); 2T + 1 passes over the rows.
+     */
+    public TopKRows topK(Tensor x, int k) {
+        return topK(x, k, null, null);
+    }
+
+    /** {@link #topK(Tensor, int)} with the labels of the first L rows, as {@link #forward(Tensor, int[])}. */
+    public TopKRows topK(Tensor x, int k, int[] labels) {
+        return topK(x, k, labels, null);
+    }
+
+    /**
+     * {@link #topK(Tensor, int, int[])}, telling {@code progress} after each pass over the rows.
+     *
+     * @param labels the labels of the first rows, or null
+     * @param progress or null
+     */
+    public TopKRows topK(Tensor x, int k, int[] labels, StreamingBpa.Progress progress) {
+        StreamingBpa streaming = streaming(x, labels, "Bpa.topK");
+        if (k < 1 || k > x.rows()) {
+            throw new IllegalArgumentException("Bpa.topK: k must be in [1, n] = [1, " + x.rows() + "], got " + k);
+        }
+        TopKRows top;
+        try {
+            top = streaming.topK(k, progress);
+        } catch (OutOfMemoryError e) {
+            throw new IllegalArgumentException("Bpa.topK: ran out of memory for n = " + x.rows() + ", k = " + k
+                    + " (the result alone needs " + MemoryEstimate.bytes(StreamingBpa.topKBytes(x.rows(), k))
+                    + "); raise -Xmx", e);
+        }
+        return top;
+    }
+
+    /**
+     * The streaming BPA of one set x (n, d), prepared (rows normalised) for its block operations: what a caller
+     * that distributes the passes over row blocks uses (see {@link StreamingBpa}); {@link #topK} runs it here.
+     */
+    public StreamingBpa streaming(Tensor x) {
+        return streaming(x, null, "Bpa.streaming");
+    }
+
+    /** {@link #streaming(Tensor)} with the labels of the first L rows. */
+    public StreamingBpa streaming(Tensor x, int[] labels) {
+        return streaming(x, labels, "Bpa.streaming");
+    }
+
+    private StreamingBpa streaming(Tensor x, int[] labels, String where) {
+        InputChecks.notNull(x, where + ": x");
+        if (x.rank() == 3) {
+            throw new IllegalArgumentException(where + ": x has shape " + x.shapeString() + "; the streaming top-k "
+                    + "takes one set (n, d) — a batch (B, n, d) of small sets fits the dense transform");
+        }
+        InputChecks.features(x, where + ": x");
+        if (labels != null) {
+            checkLabels(new int[][] {labels}, x, where);
+        }
+        MemoryEstimate.checkHeap(2L * x.rows() * x.cols() * Float.BYTES + 4L * x.rows() * Double.BYTES, where);
+        BpaOptions options = new BpaOptions(metric, reg, iterations, sigmoid, maskDiagonal, maxScale, DType.FLOAT32);
+        java.util.List<Backend> candidates = Backends.candidates(device);
+        for (Backend backend : candidates) {
+            try {
+                org.bpa4j.spi.BlockKernel kernel = backend.blockKernel(options, x);
+                return new StreamingBpa(options, kernel, x.rows(), labels, backend.device(),
+                        metric == Metric.EUCLIDEAN ? Double.NaN : 0.0);
+            } catch (UnsupportedOperationException e) {
+                if (candidates.size() == 1) {
+                    throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                }
+                // AUTO: the next available backend that has the block kernel
+            }
+        }
+        throw new IllegalStateException(where + ": no available backend implements the streaming top-k BPA");
     }
 
     /** What a forward or transform call needs once its input is checked: backend, options, shape, memory. */

@@ -44,6 +44,12 @@ final class EuclideanCost {
         this.max = mx;
     }
 
+    /** x itself, or x times the power of two {@link #scaleFor} picks (C, a ratio of distances, is unchanged). */
+    static double[] scaledSet(double[] x) {
+        double s = scaleFor(x);
+        return s == 1 ? x : scaled(x, s);
+    }
+
     private static double scaleFor(double[] x) {
         double largest = 0;
         for (double v : x) {

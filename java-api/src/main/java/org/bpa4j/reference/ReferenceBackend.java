@@ -6,6 +6,7 @@ import org.bpa4j.spi.Availability;
 import org.bpa4j.spi.BamOptions;
 import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.Backend;
+import org.bpa4j.spi.BlockKernel;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaPass;
 import org.bpa4j.spi.SinkhornOptions;
@@ -70,6 +71,11 @@ public final class ReferenceBackend implements Backend {
                 return dx;
             }
         };
+    }
+
+    @Override
+    public BlockKernel blockKernel(BpaOptions options, Tensor x) {
+        return new ReferenceBlockKernel(options, x);
     }
 
     @Override

@@ -51,4 +51,14 @@ public interface Backend {
         throw new UnsupportedOperationException("the " + device().label()
                 + " backend does not implement the BAM loss; use the reference or cpu backend");
     }
+
+    /**
+     * The row-block kernel of the streaming (top-k) BPA on one set x (n, d), already validated; options as for
+     * {@link #bpa}. A backend without it throws UnsupportedOperationException with the reason, and AUTO moves on
+     * to the next backend.
+     */
+    default BlockKernel blockKernel(BpaOptions options, Tensor x) {
+        throw new UnsupportedOperationException("the " + device().label()
+                + " backend does not implement the streaming top-k BPA; use the reference or cpu backend");
+    }
 }

@@ -6,6 +6,7 @@ import org.bpa4j.spi.Availability;
 import org.bpa4j.spi.BamOptions;
 import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.Backend;
+import org.bpa4j.spi.BlockKernel;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaPass;
 import org.bpa4j.spi.SinkhornOptions;
@@ -64,5 +65,12 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("CudaBackend.bam: options and z must not be null");
         }
         return CudaBam.compute(CudaContext.get(), options, z, zTeacher);
+    }
+
+    /** No block kernels on the GPU yet: the streaming top-k runs on the CPU backend (AUTO moves on to it). */
+    @Override
+    public BlockKernel blockKernel(BpaOptions options, Tensor x) {
+        throw new UnsupportedOperationException("the cuda backend has no kernels for the streaming top-k BPA yet; "
+                + "use the cpu backend (AUTO does)");
     }
 }

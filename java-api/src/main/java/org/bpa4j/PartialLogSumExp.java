@@ -1,0 +1,138 @@
+package org.bpa4j;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * Log-sum-exps of a run of indices [offset, offset + length), each held as a max and a sum scaled by it:
+ * LSE_k = max_k + log(sum_k). A block of rows gives complete row values ({@link StreamingBpa#blockRows}) or
+ * partial column values ({@link StreamingBpa#blockColumns}); partials of the same columns from different blocks
+ * {@link #merge} by log-add, in any order, to the log-sum-exps over all their rows. Plain arrays and
+ * {@link Serializable}, so that a Spark job can ship and aggregate them. Immutable.
+ */
+public final class PartialLogSumExp implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int offset;
+    private final double[] max;
+    private final double[] sum;
+
+    /**
+     * @param offset the first index the values belong to
+     * @param max per index, the largest term (−∞ where there was none)
+     * @param sum per index, Σ exp(term − max) (0 where there was none); copied
+     */
+    public PartialLogSumExp(int offset, double[] max, double[] sum) {
+        InputChecks.notNull(max, "PartialLogSumExp: max");
+        InputChecks.notNull(sum, "PartialLogSumExp: sum");
+        if (offset < 0) {
+            throw new IllegalArgumentException("PartialLogSumExp: offset must be >= 0, got " + offset);
+        }
+        if (max.length != sum.length) {
+            throw new IllegalArgumentException("PartialLogSumExp: max has " + max.length + " values but sum has "
+                    + sum.length);
+        }
+        this.offset = offset;
+        this.max = max.clone();
+        this.sum = sum.clone();
+    }
+
+    /** Without copying, for the arrays a block operation has just filled. */
+    static PartialLogSumExp wrap(int offset, double[] max, double[] sum) {
+        return new PartialLogSumExp(offset, max, sum, false);
+    }
+
+    private PartialLogSumExp(int offset, double[] max, double[] sum, boolean unused) {
+        this.offset = offset;
+        this.max = max;
+        this.sum = sum;
+    }
+
+    public int offset() {
+        return offset;
+    }
+
+    public int length() {
+        return max.length;
+    }
+
+    /** The largest term per index (a copy). */
+    public double[] max() {
+        return max.clone();
+    }
+
+    /** Σ exp(term − max) per index (a copy). */
+    public double[] sum() {
+        return sum.clone();
+    }
+
+    double maxAt(int k) {
+        return max[k];
+    }
+
+    double sumAt(int k) {
+        return sum[k];
+    }
+
+    /**
+     * The log-sum-exps over both: per index, the larger max and the two sums rescaled to it. Exact up to
+     * rounding and commutative bit for bit; the same indices are required.
+     */
+    public PartialLogSumExp merge(PartialLogSumExp other) {
+        InputChecks.notNull(other, "PartialLogSumExp.merge: other");
+        if (other.offset != offset || other.max.length != max.length) {
+            throw new IllegalArgumentException("PartialLogSumExp.merge: indices [" + other.offset + ", "
+                    + (other.offset + other.max.length) + ") where [" + offset + ", " + (offset + max.length)
+                    + ") were expected");
+        }
+        double[] m = new double[max.length];
+        double[] s = new double[max.length];
+        for (int k = 0; k < m.length; k++) {
+            double a = max[k];
+            double b = other.max[k];
+            double top = Math.max(a, b);
+            m[k] = top;
+            if (top == Double.NEGATIVE_INFINITY) {
+                s[k] = 0;
+            } else {
+                // the same two products whichever side is `this`: a + b is commutative
+                s[k] = sum[k] * StrictMath.exp(a - top) + other.sum[k] * StrictMath.exp(b - top);
+            }
+        }
+        return new PartialLogSumExp(offset, m, s, false);
+    }
+
+    /** LSE per index: max + log(sum) (−∞ where there was no term). */
+    public double[] values() {
+        double[] out = new double[max.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = max[k] + StrictMath.log(sum[k]);
+        }
+        return out;
+    }
+
+    /** The next dual vector a Sinkhorn half-step makes of these log-sum-exps: −LSE per index (SPEC §1). */
+    public double[] duals() {
+        double[] out = values();
+        for (int k = 0; k < out.length; k++) {
+            out[k] = -out[k];
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PartialLogSumExp p && p.offset == offset && Arrays.equals(p.max, max)
+                && Arrays.equals(p.sum, sum);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * offset + Arrays.hashCode(max)) + Arrays.hashCode(sum);
+    }
+
+    @Override
+    public String toString() {
+        return "PartialLogSumExp[" + offset + ", " + (offset + max.length) + ")";
+    }
+}
