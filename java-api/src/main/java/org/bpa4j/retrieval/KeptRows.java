@@ -1,6 +1,6 @@
 package org.bpa4j.retrieval;
 
-import org.bpa4j.Tensor;
+import org.bpa4j.TopKRows;
 
 /**
  * Each row of a BPA output reduced to its m largest entries: values and their column indices, row-major
@@ -30,32 +30,8 @@ record KeptRows(int rows, int columns, int m, float[] values, int[] indices) {
         return s;
     }
 
-    /**
-     * The m largest entries of each row of a dense (n, n) non-negative Z, descending, ties to the lower
-     * column.
-     */
-    static KeptRows largestOf(Tensor z, int m) {
-        int rows = z.rows();
-        int cols = z.cols();
-        float[] values = new float[rows * m];
-        int[] indices = new int[rows * m];
-        long[] keys = new long[cols];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                float v = z.getFloat((long) r * cols + c);
-                if (!(v >= 0)) {
-                    throw new IllegalStateException("KeptRows: BPA entry " + v + " at row " + r + " column " + c
-                            + " is not a non-negative number");
-                }
-                // larger values first: invert the (order-preserving) bits of a non-negative float
-                keys[c] = ((long) (Integer.MAX_VALUE - Float.floatToIntBits(v + 0.0f)) << 32) | c;
-            }
-            java.util.Arrays.sort(keys);
-            for (int p = 0; p < m; p++) {
-                indices[r * m + p] = (int) keys[p];
-                values[r * m + p] = Float.intBitsToFloat(Integer.MAX_VALUE - (int) (keys[p] >>> 32));
-            }
-        }
-        return new KeptRows(rows, cols, m, values, indices);
+    /** The rows of a streaming top-k result over {@code columns} columns. */
+    static KeptRows of(TopKRows top, int columns) {
+        return new KeptRows(top.rows(), columns, top.k(), top.valueArray(), top.intIndexArray());
     }
 }

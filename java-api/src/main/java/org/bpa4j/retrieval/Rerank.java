@@ -15,9 +15,10 @@ import org.bpa4j.Tensor;
  * int best = r.index(0, 0);                  // query 0's nearest gallery item
  * }</pre>
  *
- * <p>Dense mode (the default) holds Z = BPA([Q; G]), n×n. With {@link Builder#keep(int) keep(M)} each BPA row
- * keeps only its M largest entries and the distances are the exact distances between these sparse rows
- * (dot products over the columns both kept). Immutable and thread-safe.
+ * <p>Dense mode (the default) holds Z = BPA([Q; G]), n×n ({@link Bpa#transform}). With
+ * {@link Builder#keep(int) keep(M)} each BPA row keeps only its M largest entries, computed by the streaming
+ * top-k BPA ({@link Bpa#topK}) without any n×n matrix, and the distances are the exact distances between
+ * these sparse rows (dot products over the columns both kept). Immutable and thread-safe.
  */
 public final class Rerank {
     private final Bpa bpa;
@@ -61,9 +62,13 @@ public final class Rerank {
             }
             return dense(union(query, gallery), q, g, k);
         }
-        long keptBytes = (long) n * keep * (Float.BYTES + Integer.BYTES) * 2 + (long) g * Double.BYTES;
+        // the top-k rows (float values, long indices, then int indices) and the gallery's inverted index
+        long keptBytes = (long) n * keep * (2 * Float.BYTES + Long.BYTES + Integer.BYTES)
+                + (long) g * keep * (Float.BYTES + Integer.BYTES) + (long) (n + 1) * Integer.BYTES
+                + (long) g * Double.BYTES;
         RetrievalChecks.outputFits(q, k, threadBuffers + keptBytes, where);
-        KeptRows kept = KeptRows.largestOf(bpa.transform(union(query, gallery)), keep);
+        // the streaming top-k path: no n×n matrix is ever held
+        KeptRows kept = KeptRows.of(bpa.topK(union(query, gallery), keep), n);
         KeptRowDistances distances = new KeptRowDistances(kept, q);
         return RankingDriver.rank(q, g, k, distances::squaredDistances);
     }
