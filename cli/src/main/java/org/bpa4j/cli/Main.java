@@ -25,6 +25,8 @@ public final class Main implements Runnable {
     static final List<Class<?>> SUBCOMMANDS = List.of(
             TransformCommand.class,
             SinkhornCommand.class,
+            RerankCommand.class,
+            RetrievalCommand.class,
             FewShotCommand.class,
             DemoCommand.class,
             BamCommand.class,

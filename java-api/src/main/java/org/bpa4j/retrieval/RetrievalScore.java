@@ -1,0 +1,61 @@
+package org.bpa4j.retrieval;
+
+/**
+ * Retrieval quality of a ranking against labels: the standard mean average precision (the mean over
+ * queries of the average precision, a gallery item being relevant when it has the query's label) and
+ * top-1 (the fraction of queries whose first result has the query's label), both in [0, 1].
+ *
+ * <p>Average precision of one query with R relevant gallery items, found at ranks r₁ < r₂ < … (1-based):
+ * (1/R) Σ_i i / r_i. With a ranking shorter than the gallery, relevant items beyond it count as not found
+ * (they add 0), so a truncated ranking never scores higher than the full one. Queries without any relevant
+ * gallery item have no average precision and are left out of both figures, as re-identification
+ * benchmarks do; {@link #evaluated()} says how many counted.
+ */
+public record RetrievalScore(double meanAveragePrecision, double top1, int evaluated) {
+    public static RetrievalScore of(Ranking ranking, int[] queryLabels, int[] galleryLabels) {
+        String where = "RetrievalScore.of";
+        if (ranking == null || queryLabels == null || galleryLabels == null) {
+            throw new IllegalArgumentException(where + ": ranking and labels must not be null");
+        }
+        if (queryLabels.length != ranking.queries()) {
+            throw new IllegalArgumentException(where + ": " + queryLabels.length + " query labels for a ranking of "
+                    + ranking.queries() + " queries");
+        }
+        if (galleryLabels.length != ranking.gallerySize()) {
+            throw new IllegalArgumentException(where + ": " + galleryLabels.length + " gallery labels for a ranking "
+                    + "of a gallery of " + ranking.gallerySize() + " items");
+        }
+        int[] relevantCount = new int[ranking.queries()];
+        java.util.Map<Integer, Integer> perLabel = new java.util.HashMap<>();
+        for (int label : galleryLabels) {
+            perLabel.merge(label, 1, Integer::sum);
+        }
+        double apSum = 0;
+        int hitsAtOne = 0;
+        int evaluated = 0;
+        for (int i = 0; i < ranking.queries(); i++) {
+            relevantCount[i] = perLabel.getOrDefault(queryLabels[i], 0);
+            if (relevantCount[i] == 0) {
+                continue;
+            }
+            evaluated++;
+            int found = 0;
+            double precisionSum = 0;
+            for (int r = 0; r < ranking.k(); r++) {
+                if (galleryLabels[ranking.index(i, r)] == queryLabels[i]) {
+                    found++;
+                    precisionSum += (double) found / (r + 1);
+                }
+            }
+            apSum += precisionSum / relevantCount[i];
+            if (galleryLabels[ranking.index(i, 0)] == queryLabels[i]) {
+                hitsAtOne++;
+            }
+        }
+        if (evaluated == 0) {
+            throw new IllegalArgumentException(where + ": no query has a relevant gallery item (a gallery item "
+                    + "with its label)");
+        }
+        return new RetrievalScore(apSum / evaluated, (double) hitsAtOne / evaluated, evaluated);
+    }
+}
