@@ -1,6 +1,8 @@
 package org.bpa4j.cpu;
 
 import org.bpa4j.Tensor;
+import org.bpa4j.spi.BamOptions;
+import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
@@ -17,6 +19,8 @@ interface CpuOperations {
     BpaOutput bpaInference(BpaOptions options, Tensor x, int[][] labels, int threads);
 
     SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b, int threads);
+
+    BamPass bam(BamOptions options, Tensor z, Tensor zTeacher, int threads);
 
     /** The vector species in use, e.g. "Species[float, 16, S_512_BIT]". */
     String species();

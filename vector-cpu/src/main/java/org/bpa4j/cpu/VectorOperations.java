@@ -1,6 +1,8 @@
 package org.bpa4j.cpu;
 
 import org.bpa4j.Tensor;
+import org.bpa4j.spi.BamOptions;
+import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
@@ -33,6 +35,11 @@ final class VectorOperations implements CpuOperations {
     @Override
     public SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b, int threads) {
         return new VectorSinkhornPass(options, cost, a, b, ThreadTeam.of(threads));
+    }
+
+    @Override
+    public BamPass bam(BamOptions options, Tensor z, Tensor zTeacher, int threads) {
+        return CpuBam.compute(options, z, zTeacher, ThreadTeam.of(threads));
     }
 
     @Override
