@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bpa4j.spi.Availability;
 import org.bpa4j.spi.Backend;
@@ -14,6 +15,11 @@ import org.bpa4j.spi.Backend;
  * Finds the backends with {@link ServiceLoader}, probes each once, and resolves a {@link Device} to one.
  * AUTO prefers CUDA, then CPU, then the reference backend; the system property {@code bpa4j.backend}
  * overrides AUTO. The choice and the reason each better backend was passed over are logged once.
+ *
+ * <p>A backend is probed only when a call needs it: an explicit device probes that one, AUTO probes in its
+ * order up to the first that is available, {@link #all()} probes every one. CUDA is first checked by
+ * looking for the driver's library file ({@code CudaDriverPresence}), so a machine without one never loads
+ * JavaCPP just to learn that.
  */
 public final class Backends {
     /** System property that overrides {@link Device#AUTO}: auto, reference, cpu or cuda. */
@@ -30,7 +36,8 @@ public final class Backends {
     }
 
     private static final class Registry {
-        static final Map<Device, Entry> ENTRIES = discover();
+        static final Map<Device, Backend> FOUND = discover();
+        static final Map<Device, Entry> PROBED = new ConcurrentHashMap<>();
     }
 
     private static final AtomicBoolean AUTO_LOGGED = new AtomicBoolean();
@@ -38,8 +45,8 @@ public final class Backends {
     private Backends() {
     }
 
-    private static Map<Device, Entry> discover() {
-        Map<Device, Entry> found = new EnumMap<>(Device.class);
+    private static Map<Device, Backend> discover() {
+        Map<Device, Backend> found = new EnumMap<>(Device.class);
         ServiceLoader<Backend> loader = ServiceLoader.load(Backend.class, Backends.class.getClassLoader());
         for (ServiceLoader.Provider<Backend> provider : loader.stream().toList()) {
             Backend backend;
@@ -49,18 +56,32 @@ public final class Backends {
                 LOG.log(Level.WARNING, "bpa4j: backend " + provider.type().getName() + " failed to load: " + t);
                 continue;
             }
-            Availability availability;
-            try {
-                availability = backend.availability();
-            } catch (Throwable t) {
-                availability = Availability.no("probe failed: " + t);
-            }
-            found.putIfAbsent(backend.device(), new Entry(backend.device(), backend, availability));
-        }
-        for (Device d : AUTO_ORDER) {
-            found.putIfAbsent(d, new Entry(d, null, Availability.no(missingModule(d))));
+            found.putIfAbsent(backend.device(), backend);
         }
         return found;
+    }
+
+    /** The device's entry, its backend probed on the first request. */
+    private static Entry entry(Device d) {
+        return Registry.PROBED.computeIfAbsent(d, Backends::probe);
+    }
+
+    private static Entry probe(Device d) {
+        Backend backend = Registry.FOUND.get(d);
+        if (backend == null) {
+            return new Entry(d, null, Availability.no(missingModule(d)));
+        }
+        if (d == Device.CUDA && !CudaDriverPresence.maybePresent()) {
+            return new Entry(d, backend, Availability.no("no NVIDIA driver: " + CudaDriverPresence.LIBRARY
+                    + " is not installed"));
+        }
+        Availability availability;
+        try {
+            availability = backend.availability();
+        } catch (Throwable t) {
+            availability = Availability.no("probe failed: " + t);
+        }
+        return new Entry(d, backend, availability);
     }
 
     /**
@@ -70,7 +91,8 @@ public final class Backends {
      * reference backend, about 20 times slower; at INFO otherwise (no GPU is the common case).
      */
     private static void logAutoChoice(Entry chosen) {
-        for (Entry e : all()) {
+        for (Device d : AUTO_ORDER) {
+            Entry e = entry(d);
             if (e == chosen) {
                 break;
             }
@@ -98,7 +120,7 @@ public final class Backends {
     public static List<Entry> all() {
         List<Entry> list = new ArrayList<>();
         for (Device d : AUTO_ORDER) {
-            list.add(Registry.ENTRIES.get(d));
+            list.add(entry(d));
         }
         return list;
     }
@@ -122,7 +144,7 @@ public final class Backends {
         }
         Device wanted = device == Device.AUTO ? configuredDefault() : device;
         if (wanted != Device.AUTO) {
-            Entry e = Registry.ENTRIES.get(wanted);
+            Entry e = entry(wanted);
             if (!e.available()) {
                 throw new IllegalArgumentException("backend " + wanted.label() + " is unavailable: "
                         + e.availability().reason());
@@ -131,7 +153,8 @@ public final class Backends {
         }
         Entry chosen = null;
         List<String> passed = new ArrayList<>();
-        for (Entry e : all()) {
+        for (Device d : AUTO_ORDER) {
+            Entry e = entry(d);
             if (e.available()) {
                 chosen = e;
                 break;

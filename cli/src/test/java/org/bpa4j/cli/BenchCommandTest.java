@@ -36,7 +36,51 @@ class BenchCommandTest {
     }
 
     @Test
+    void bamTsvHasItsHeaderAndOneRowPerSizeAndBackend() {
+        CliRun run = CliRun.of("bench", "--op", "bam", "--backend", "reference,auto", "--sizes", "6x4,9x3",
+                "--large-crops", "2", "--local-crops", "1", "--warmup", "0", "--warmup-seconds", "0", "--format",
+                "tsv").assertOk();
+        List<String> lines = run.out().strip().lines().toList();
+        assertEquals("backend\tB\td\tforward_ms\tforward_backward_ms", lines.get(0));
+        assertEquals(5, lines.size(), run.out());
+        assertEquals(List.of("reference", "6", "4"), List.of(lines.get(1).split("\t")).subList(0, 3));
+        assertEquals(List.of("9", "3"), List.of(lines.get(3).split("\t")).subList(1, 3));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split("\t");
+            assertTrue(Double.parseDouble(cells[3]) > 0 && Double.parseDouble(cells[4]) > 0, line);
+        }
+    }
+
+    @Test
+    void bamTextNamesTheCrops() {
+        CliRun run = CliRun.of("bench", "--op", "bam", "--backend", "cpu", "--sizes", "8x5", "--local-crops", "2",
+                "--warmup-seconds", "0", "--warmup-max-seconds", "0.2").assertOk();
+        assertTrue(run.out().contains("2 large + 2 local crops"), run.out());
+        assertTrue(run.out().contains("forward+backward ms"), run.out());
+    }
+
+    /** The warm-up stops once the last five rounds' median is within the tolerance of the five before. */
+    @Test
+    void warmUpEndsWhenTheTimingsSettle() {
+        double[] ring = new double[2 * SteadyState.WINDOW];
+        double[] times = {9, 8, 7, 6, 5, 4.1, 4, 4, 4.05, 4};
+        for (int i = 0; i < times.length; i++) {
+            ring[i % ring.length] = times[i];
+        }
+        assertTrue(!SteadyState.settled(ring, 9, 0.03), "fewer than ten rounds never count as settled");
+        assertTrue(!SteadyState.settled(ring, 10, 0.03), "median 6 before, 4 after: still falling");
+        for (int i = 0; i < 5; i++) {
+            ring[(10 + i) % ring.length] = 4.0 + 0.01 * i;
+        }
+        assertTrue(SteadyState.settled(ring, 15, 0.03), "4.02 against 4.0");
+    }
+
+    @Test
     void badSettingsAreRefused() {
+        CliRun.of("bench", "--settle", "0").assertRefused("--settle");
+        CliRun.of("bench", "--warmup-max-seconds", "-1").assertRefused("--warmup-max-seconds");
+        CliRun.of("bench", "--op", "bam", "--batch", "2").assertRefused("--batch");
+        CliRun.of("bench", "--op", "bam", "--local-crops", "-1").assertRefused("localCrops");
         CliRun.of("bench", "--sizes", "100").assertRefused("NxD");
         CliRun.of("bench", "--sizes", "10x2,100000x2").assertRefused("too many").assertNoOutput();
         CliRun.of("bench", "--sizes", "1x5").assertRefused("N >= 2");

@@ -112,8 +112,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public BamPass bam(BamOptions options, Tensor z, Tensor zTeacher) {
-        operations(); // refuses, with the reason, when the Vector API is not readable
-        return org.bpa4j.cpu.bam.CpuBam.compute(options, z, zTeacher, ThreadTeam.of(threads)::forEach);
+        return operations().bam(options, z, zTeacher, threads);
     }
 
     @Override

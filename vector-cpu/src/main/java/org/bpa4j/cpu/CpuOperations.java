@@ -2,6 +2,8 @@ package org.bpa4j.cpu;
 
 import org.bpa4j.Tensor;
 import org.bpa4j.spi.BlockKernel;
+import org.bpa4j.spi.BamOptions;
+import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
@@ -21,6 +23,7 @@ interface CpuOperations {
 
     /** The streaming BPA's row-block kernel on one set (n, d). */
     BlockKernel blockKernel(BpaOptions options, Tensor x, int threads);
+    BamPass bam(BamOptions options, Tensor z, Tensor zTeacher, int threads);
 
     /** The vector species in use, e.g. "Species[float, 16, S_512_BIT]". */
     String species();

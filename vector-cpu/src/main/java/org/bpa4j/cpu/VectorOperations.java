@@ -2,6 +2,8 @@ package org.bpa4j.cpu;
 
 import org.bpa4j.Tensor;
 import org.bpa4j.spi.BlockKernel;
+import org.bpa4j.spi.BamOptions;
+import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
@@ -39,6 +41,11 @@ final class VectorOperations implements CpuOperations {
     @Override
     public BlockKernel blockKernel(BpaOptions options, Tensor x, int threads) {
         return new CpuBlockKernel(options, x, ThreadTeam.of(threads));
+    }
+
+    @Override
+    public BamPass bam(BamOptions options, Tensor z, Tensor zTeacher, int threads) {
+        return CpuBam.compute(options, z, zTeacher, ThreadTeam.of(threads));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.bpa4j.cpu.bam;
+package org.bpa4j.cpu;
 
 import static org.bpa4j.testing.Closeness.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.bpa4j.BamLoss;
 import org.bpa4j.BamResult;
@@ -20,7 +16,6 @@ import org.bpa4j.Tensor;
 import org.bpa4j.bam.BamCases;
 import org.bpa4j.spi.BamOptions;
 import org.bpa4j.testing.GoldenCase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,35 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The float32 CPU BAM loss against the authors' golden data and the float64 reference backend. */
 class CpuBamTest {
     private static final double TOL = 5e-4;
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(3);
-
-    /** Tasks spread over three pool threads and the caller, claimed in whatever order they come. */
-    private static final ParallelLoop THREADED = (tasks, body) -> {
-        AtomicInteger next = new AtomicInteger();
-        Runnable work = () -> {
-            int t;
-            while ((t = next.getAndIncrement()) < tasks) {
-                body.accept(t);
-            }
-        };
-        List<Future<?>> helpers = new java.util.ArrayList<>();
-        for (int h = 0; h < 3; h++) {
-            helpers.add(POOL.submit(work));
-        }
-        work.run();
-        for (Future<?> f : helpers) {
-            try {
-                f.get();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    };
-
-    @AfterAll
-    static void stopPool() {
-        POOL.shutdownNow();
-    }
+    /** Four threads claiming tasks in whatever order they come. */
+    private static final ThreadTeam THREADED = ThreadTeam.of(4);
 
     static List<GoldenCase> cases() {
         return BamCases.golden();
@@ -132,7 +100,7 @@ class CpuBamTest {
         SplittableRandom random = new SplittableRandom(42);
         Tensor z = BamCases.views(random, 4, 70, 40, 0.5).to(DType.FLOAT32);
         Tensor zt = BamCases.views(random, 4, 70, 40, 0.5).to(DType.FLOAT32);
-        CpuBam one = CpuBam.compute(options(loss), z, zt, ParallelLoop.SEQUENTIAL);
+        CpuBam one = CpuBam.compute(options(loss), z, zt, ThreadTeam.SEQUENTIAL);
         CpuBam many = CpuBam.compute(options(loss), z, zt, THREADED);
         assertEquals(Double.doubleToLongBits(one.loss()), Double.doubleToLongBits(many.loss()));
         assertArrayEquals(one.gradient(1).toFloatArray(), many.gradient(1).toFloatArray());
@@ -166,7 +134,7 @@ class CpuBamTest {
         BamLoss loss = BamLoss.builder().build();
         Tensor z = BamCases.views(new SplittableRandom(2), 2, 5, 7, 0.5);
         BamOptions options = new BamOptions(2, 0, 2, 0.1, 0.05, 3, 0, true, DType.FLOAT64);
-        CpuBam cpu = CpuBam.compute(options, z, null, ParallelLoop.SEQUENTIAL);
+        CpuBam cpu = CpuBam.compute(options, z, null, ThreadTeam.SEQUENTIAL);
         assertEquals(DType.FLOAT64, cpu.gradient(1).dtype());
         BamResult expected = BamLoss.builder().device(Device.REFERENCE).build().forward(z);
         assertEquals(expected.loss(), cpu.loss(), TOL * expected.loss());

@@ -1,0 +1,95 @@
+package org.bpa4j.cli;
+
+import java.util.Arrays;
+
+/**
+ * How {@code bpa4j bench} times a workload once the JIT is done with it: warm-up rounds (one forward, one
+ * forward+backward each) until the round times settle — the median of the last {@value #WINDOW} rounds
+ * within a tolerance of the median of the {@value #WINDOW} before — or a time cap passes; then each kind of
+ * call timed back to back, as a server or a trainer makes it (a forward right after a backward would be
+ * timed with the backward's matrices in its caches and its garbage to collect).
+ */
+final class SteadyState {
+    static final int WINDOW = 5;
+    /** Small workloads warm up in milliseconds; this bounds the count, not the time. */
+    private static final int MAX_ROUNDS = 100_000;
+
+    /** One call of each kind, its result consumed. */
+    interface Workload {
+        void forward();
+
+        void forwardBackward();
+    }
+
+    /**
+     * @param minRounds warm-up rounds at least
+     * @param minSeconds warm-up time at least
+     * @param maxSeconds warm-up time at most, settled or not (at least minRounds are run)
+     * @param tolerance relative change of the windowed median that counts as settled, e.g. 0.03
+     */
+    record Settings(int minRounds, double minSeconds, double maxSeconds, double tolerance) {
+    }
+
+    private SteadyState() {
+    }
+
+    /** Runs warm-up rounds as the settings say; returns how many. */
+    static int warmUp(Workload work, Settings settings) {
+        long start = System.nanoTime();
+        double[] rounds = new double[2 * WINDOW];
+        int count = 0;
+        while (count < MAX_ROUNDS) {
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            boolean enough = count >= settings.minRounds() && elapsed >= settings.minSeconds();
+            if (enough && (elapsed >= settings.maxSeconds() || settled(rounds, count, settings.tolerance()))) {
+                break;
+            }
+            long t0 = System.nanoTime();
+            work.forward();
+            work.forwardBackward();
+            rounds[count % rounds.length] = (System.nanoTime() - t0) / 1e6;
+            count++;
+        }
+        return count;
+    }
+
+    /** Whether the last WINDOW rounds' median is within tolerance of the WINDOW before. */
+    static boolean settled(double[] ring, int count, double tolerance) {
+        if (count < 2 * WINDOW) {
+            return false;
+        }
+        double[] recent = new double[WINDOW];
+        double[] before = new double[WINDOW];
+        for (int i = 0; i < WINDOW; i++) {
+            recent[i] = ring[(count - 1 - i) % ring.length];
+            before[i] = ring[(count - 1 - WINDOW - i) % ring.length];
+        }
+        double a = median(recent);
+        double b = median(before);
+        return Math.abs(a - b) <= tolerance * b;
+    }
+
+    /** Median milliseconds of forward, then of forward+backward, each timed in a series of {@code runs}. */
+    static double[] time(Workload work, int runs) {
+        double[] forward = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            work.forward();
+            forward[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        double[] both = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            work.forwardBackward();
+            both[r] = (System.nanoTime() - t0) / 1e6;
+        }
+        return new double[] {median(forward), median(both)};
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int m = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+}
