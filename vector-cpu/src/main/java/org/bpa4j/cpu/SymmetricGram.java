@@ -9,17 +9,19 @@ import jdk.incubator.vector.VectorSpecies;
  * so the cost (or the distance) is written straight into the n×n buffer without a second pass.
  *
  * <p>Both operands are packed once per call: B panels of NR = 2 vectors of columns (k-major) and A panels of
- * MR = 8 rows (k-major). The micro-kernel keeps an 8×NR tile in 16 vector registers over a K block. Every
- * element is computed by one task with one fixed order over k, so results do not depend on the threads;
- * and since a_ik·a_jk = a_jk·a_ik exactly, G is exactly symmetric.
+ * MR rows (k-major). The micro-kernel keeps an MR×NR tile in 2·MR vector registers over a K block, with
+ * the two B vectors and one broadcast beside it: MR = 8 (19 registers) where the CPU has 32, MR = 6 (15)
+ * where it has 16 ({@link RegisterFile}), so the tile never spills. Every element is computed by one task
+ * with one fixed order over k whatever the tile, so results do not depend on the threads or the tile; and
+ * since a_ik·a_jk = a_jk·a_ik exactly, G is exactly symmetric.
  */
 final class SymmetricGram {
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
-    static final int MR = 8;
+    static final int MR = RegisterFile.VECTOR_REGISTERS >= 32 ? 8 : 6;
     static final int NR = 2 * L;
     /** Rows per task: a multiple of MR and of NR, so that a task's first column block starts at its first row. */
-    static final int MC = Math.max(64, NR);
+    static final int MC = multipleOfBoth(MR, NR, 64);
     static final int KC = 256;
 
     /** Writes the finished values of G_ij for j in [j0, j0+len) of row i. */
@@ -66,16 +68,31 @@ final class SymmetricGram {
         });
     }
 
-    /** The 8 lanes of one column of a tile, rows n apart. */
+    /** The smallest multiple of both a and b that is at least min. */
+    private static int multipleOfBoth(int a, int b, int min) {
+        int lcm = a;
+        while (lcm % b != 0) {
+            lcm += a;
+        }
+        return (min + lcm - 1) / lcm * lcm;
+    }
+
+    /**
+     * The 8 lanes of one column of an 8-row tile, rows n apart. Used only with 8-row tiles where 256-bit
+     * vectors exist (preferred species of 8 lanes or more): a species wider than the JVM's vectors, or a
+     * gather the CPU lacks, would run as a Java loop allocating its lanes.
+     */
     private static final VectorSpecies<Float> COLUMN = FloatVector.SPECIES_256;
+    private static final boolean GATHER_MIRROR = MR == 8 && L >= 8;
 
     /**
      * out[j][i] = out[i][j] for the tile's rows i in [r0, r0+rows) and columns j in [j0, j0+cols): one
-     * gather of a column's MR values and one contiguous store per column. Panel p writes, below the
+     * gather of a column's MR values and one contiguous store per column where {@link #GATHER_MIRROR}, else a
+     * scalar copy (MR·NR moves against the tile's MR·NR·d FMAs). Panel p writes, below the
      * diagonal, only the columns of its own rows, which no other task writes.
      */
     private static void mirrorTile(float[] out, int n, int[] stride, int r0, int rows, int j0, int cols) {
-        if (rows == MR && COLUMN.length() == MR) {
+        if (GATHER_MIRROR && rows == MR) {
             for (int c = 0; c < cols; c++) {
                 FloatVector.fromArray(COLUMN, out, r0 * n + j0 + c, stride, 0).intoArray(out, (j0 + c) * n + r0);
             }
@@ -132,8 +149,17 @@ final class SymmetricGram {
         }
     }
 
-    /** An MR×NR tile over kc steps of k; stored into the tile, or added to it after the first K block. */
+    /** An MR×NR tile over kc steps of k (the micro-kernel this CPU's register file takes); stored or added. */
     static void kernel(float[] ap, int ao, float[] bp, int bo, int kc, float[] tile, boolean first) {
+        if (MR == 8) {
+            kernel8(ap, ao, bp, bo, kc, tile, first);
+        } else {
+            kernel6(ap, ao, bp, bo, kc, tile, first);
+        }
+    }
+
+    /** An 8×NR tile over kc steps of k; stored into the tile, or added to it after the first K block. */
+    private static void kernel8(float[] ap, int ao, float[] bp, int bo, int kc, float[] tile, boolean first) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -150,7 +176,7 @@ final class SymmetricGram {
         FloatVector c61 = c00;
         FloatVector c70 = c00;
         FloatVector c71 = c00;
-        for (int k = 0; k < kc; k++, ao += MR, bo += NR) {
+        for (int k = 0; k < kc; k++, ao += 8, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(F, bp, bo);
             FloatVector b1 = FloatVector.fromArray(F, bp, bo + L);
             FloatVector x = FloatVector.broadcast(F, ap[ao]);
@@ -194,6 +220,56 @@ final class SymmetricGram {
         store(c61, tile, 6 * NR + L, first);
         store(c70, tile, 7 * NR, first);
         store(c71, tile, 7 * NR + L, first);
+    }
+
+    /** A 6×NR tile over kc steps of k (15 vector registers); as {@link #kernel8}. */
+    private static void kernel6(float[] ap, int ao, float[] bp, int bo, int kc, float[] tile, boolean first) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int k = 0; k < kc; k++, ao += 6, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bo + L);
+            FloatVector x = FloatVector.broadcast(F, ap[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, ap[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, ap[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, ap[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(F, ap[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(F, ap[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        store(c00, tile, 0, first);
+        store(c01, tile, L, first);
+        store(c10, tile, NR, first);
+        store(c11, tile, NR + L, first);
+        store(c20, tile, 2 * NR, first);
+        store(c21, tile, 2 * NR + L, first);
+        store(c30, tile, 3 * NR, first);
+        store(c31, tile, 3 * NR + L, first);
+        store(c40, tile, 4 * NR, first);
+        store(c41, tile, 4 * NR + L, first);
+        store(c50, tile, 5 * NR, first);
+        store(c51, tile, 5 * NR + L, first);
     }
 
     private static void store(FloatVector c, float[] tile, int off, boolean first) {

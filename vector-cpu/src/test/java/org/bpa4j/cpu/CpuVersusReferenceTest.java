@@ -12,6 +12,7 @@ import org.bpa4j.Sinkhorn;
 import org.bpa4j.SinkhornResult;
 import org.bpa4j.Tensor;
 import org.bpa4j.testing.RandomTensors;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,6 +23,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CpuVersusReferenceTest {
     private static final double TOL = 5e-4;
+
+    @BeforeEach
+    void atTheRequestedVectorWidth() {
+        RequestedVectorWidth.checkOrSkip();
+    }
 
     static Stream<Arguments> bpaShapes() {
         return Stream.of(
