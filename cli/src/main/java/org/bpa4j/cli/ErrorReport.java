@@ -3,7 +3,9 @@ package org.bpa4j.cli;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
+import org.bpa4j.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -44,8 +46,12 @@ final class ErrorReport {
 
     /** The message for a failure caused by what the user gave, or null for an internal error. */
     static String badInputMessage(Throwable t) {
-        if (t instanceof ParameterException || t instanceof IllegalArgumentException) {
+        // only what the user gave is bad input: a plain IllegalArgumentException is a bug in a caller
+        if (t instanceof ParameterException || t instanceof InvalidInputException) {
             return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        }
+        if (t instanceof InvalidPathException p) {
+            return "not a valid path: " + p.getMessage();
         }
         if (t instanceof NoSuchFileException f) {
             return f.getFile() + ": no such file or folder";

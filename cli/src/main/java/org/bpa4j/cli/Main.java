@@ -53,7 +53,15 @@ public final class Main implements Runnable {
         PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(outWriter, errWriter).execute(args);
+            int code = commandLine(outWriter, errWriter).execute(args);
+            outWriter.flush();
+            // the printed results are all some commands give (bam's loss): losing them is not success
+            if (outWriter.checkError() || out.checkError()) {
+                errWriter.println("bpa4j: the results could not be written to standard output (a full disk or a "
+                        + "closed pipe); they are lost");
+                return code == ErrorReport.OK ? ErrorReport.BAD_INPUT : code;
+            }
+            return code;
         } catch (Error e) {
             return ErrorReport.fatal(e, errWriter);
         } finally {
