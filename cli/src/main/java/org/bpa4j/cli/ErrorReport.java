@@ -30,6 +30,7 @@ final class ErrorReport {
     }
 
     static int executionError(Exception e, CommandLine cl, ParseResult parse) {
+        ProgressBar.endLine(cl.getErr());
         Throwable cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
         String badInput = badInputMessage(cause);
         if (badInput != null) {
@@ -67,6 +68,7 @@ final class ErrorReport {
 
     /** An error (out of memory, a linkage failure) escaped the command: one line, exit code 1. */
     static int fatal(Throwable t, java.io.PrintWriter err) {
+        ProgressBar.endLine(err);
         String hint = t instanceof OutOfMemoryError
                 ? " (the Java heap is " + Runtime.getRuntime().maxMemory() / (1 << 20)
                         + " MiB; give more with BPA4J_JAVA_OPTS=-Xmx<size>)"

@@ -249,6 +249,22 @@ class HostileUseTest {
                 "--iterations", "2147483647").assertRefused("bytes");
     }
 
+    /** The example of docs/RELIABILITY.md: P, logP and the gradient held together in an 80 MiB heap. */
+    @Test
+    @Timeout(120)
+    void aSmallHeapRefusesEveryOutputItCannotHoldWithTheFigure() throws IOException {
+        Path cost = dir.resolve("C.npy");
+        Npy.write(cost, RandomTensors.gaussian(1, 2000, 2000).to(org.bpa4j.DType.FLOAT32));
+        Path grad = dir.resolve("G.npy");
+        Npy.write(grad, Tensor.zeros(org.bpa4j.DType.FLOAT32, 2000, 2000));
+        CliOutcome o = CliOutcome.process(List.of("-Xmx80m"), "sinkhorn", "--cost", cost.toString(), "--output",
+                dir.resolve("P.npy").toString(), "--log-output", dir.resolve("LP.npy").toString(), "--grad",
+                grad.toString(), "--grad-output", dir.resolve("DC.npy").toString());
+        o.assertRefused("needs about", "bytes");
+        assertFalse(o.err().contains("OutOfMemoryError"), o.err());
+        assertNoLeftovers();
+    }
+
     @Test
     void overflowingOptionsGetTrueFiguresAndUnboundedWorkIsCapped() throws IOException {
         Path z = dir.resolve("Z.npy");
