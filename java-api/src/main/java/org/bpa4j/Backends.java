@@ -140,13 +140,13 @@ public final class Backends {
      */
     public static Backend resolve(Device device) {
         if (device == null) {
-            throw new IllegalArgumentException("device must not be null");
+            throw new InvalidInputException("device must not be null");
         }
         Device wanted = device == Device.AUTO ? configuredDefault() : device;
         if (wanted != Device.AUTO) {
             Entry e = entry(wanted);
             if (!e.available()) {
-                throw new IllegalArgumentException("backend " + wanted.label() + " is unavailable: "
+                throw new InvalidInputException("backend " + wanted.label() + " is unavailable: "
                         + e.availability().reason());
             }
             return e.backend();

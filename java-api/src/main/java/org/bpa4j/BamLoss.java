@@ -101,7 +101,7 @@ public final class BamLoss {
         checkEmbeddings(z, what);
         if (zTeacher != null) {
             if (!java.util.Arrays.equals(zTeacher.shape(), z.shape())) {
-                throw new IllegalArgumentException("BamLoss.forward: zTeacher has shape " + zTeacher.shapeString()
+                throw new InvalidInputException("BamLoss.forward: zTeacher has shape " + zTeacher.shapeString()
                         + " where " + z.shapeString() + " (the shape of z) was expected");
             }
             InputChecks.finite(zTeacher, "BamLoss.forward: zTeacher");
@@ -111,14 +111,18 @@ public final class BamLoss {
                 positiveMasking, out);
         boolean distill = zTeacher != null;
         for (Backend backend : candidates()) {
-            MemoryEstimate.Need need = memory(backend.device(), z.rows(), z.rows() / views() * targetCrops, z.cols(),
+            MemoryEstimate.Need need = MemoryEstimate.bam(backend, z.rows(), z.rows() / views() * targetCrops, z.cols(),
                     distill, out);
             MemoryEstimate.check(need, "BamLoss.forward");
             try {
-                return new BamResult(backend.bam(options, z, zTeacher), z.shape(), distill, backend.device());
+                BamResult result = new BamResult(backend.bam(options, z, zTeacher), z.shape(), distill,
+                        backend.device(), describe());
+                InputChecks.finiteResult(result.loss(), "BamLoss.forward: the " + backend.device().label()
+                        + " backend's loss", describe());
+                return result;
             } catch (UnsupportedOperationException e) {
                 if (device != Device.AUTO || Backends.configuredDefault() != Device.AUTO) {
-                    throw new IllegalArgumentException("BamLoss.forward: " + e.getMessage(), e);
+                    throw new InvalidInputException("BamLoss.forward: " + e.getMessage(), e);
                 }
                 // AUTO: the next available backend that has the loss
             } catch (OutOfMemoryError e) {
@@ -150,51 +154,34 @@ public final class BamLoss {
     private void checkEmbeddings(Tensor z, String what) {
         InputChecks.notNull(z, what);
         if (z.rank() != 2) {
-            throw new IllegalArgumentException(what + " must be 2-D (N, d) with N = views × batch, got shape "
+            throw new InvalidInputException(what + " must be 2-D (N, d) with N = views × batch, got shape "
                     + z.shapeString());
         }
         int n = z.rows();
         int views = views();
         if (n == 0 || z.cols() == 0) {
-            throw new IllegalArgumentException(what + " is empty: shape " + z.shapeString());
+            throw new InvalidInputException(what + " is empty: shape " + z.shapeString());
         }
         if (n % views != 0) {
-            throw new IllegalArgumentException(what + " has " + n + " rows, which the " + views + " views ("
+            throw new InvalidInputException(what + " has " + n + " rows, which the " + views + " views ("
                     + largeCrops + " large + " + localCrops + " local crops) do not divide");
         }
         int batch = n / views;
         if (positiveMasking && batch < 2) {
-            throw new IllegalArgumentException(what + " has a batch of " + batch + " image per view: positive masking"
+            throw new InvalidInputException(what + " has a batch of " + batch + " image per view: positive masking"
                     + " needs at least 2 (with 1 every target is a view of the same image)");
         }
         int targets = batch * targetCrops;
         if (topK > targets) {
-            throw new IllegalArgumentException(what + ": topK = " + topK + " is larger than the " + targets
+            throw new InvalidInputException(what + ": topK = " + topK + " is larger than the " + targets
                     + " targets (" + targetCrops + " target crops × batch " + batch + ")");
         }
         InputChecks.finite(z, what);
     }
 
-    /**
-     * What a backend keeps from forward to backward and allocates on the way: the N×N_t matrices (Q, the
-     * target similarities in the distillation form, A, ∂loss/∂Q and, on the CPU, its transpose) and the
-     * normalised rows, plus one gradient; the reference works in float64, the CPU in float32.
-     */
-    private static MemoryEstimate.Need memory(Device device, int n, int targets, int d, boolean distill, DType out) {
-        double nt = (double) n * targets;
-        double nd = (double) n * d;
-        double copies = distill ? 2 : 1;
-        double bytes = switch (device) {
-            case REFERENCE -> (3 + copies) * nt * Double.BYTES + 3 * copies * nd * Double.BYTES;
-            case CPU -> (4 + copies) * nt * Float.BYTES + copies * nd * (Float.BYTES + Double.BYTES)
-                    + nd * Float.BYTES;
-            default -> 2 * copies * nd * Float.BYTES;
-        };
-        bytes += copies * nd * out.byteSize();
-        long largest = device == Device.REFERENCE || device == Device.CPU ? (long) nt : 0;
-        return new MemoryEstimate.Need((long) Math.min(Math.ceil(bytes), Long.MAX_VALUE), 0, largest,
-                "the BAM loss of N = " + n + " embeddings of d = " + d + " against " + targets + " targets"
-                        + (distill ? " (distillation)" : ""));
+    /** The options, for messages. */
+    String describe() {
+        return "temperature " + temperature + ", reg " + reg + ", " + iterations + " iterations";
     }
 
     /** V = large + local crops. */
@@ -270,7 +257,7 @@ public final class BamLoss {
         /** Large (global) crops, the views that give targets, ≥ 1 [2]. */
         public Builder largeCrops(int largeCrops) {
             if (largeCrops < 1) {
-                throw new IllegalArgumentException("BamLoss.Builder: largeCrops must be >= 1, got " + largeCrops);
+                throw new InvalidInputException("BamLoss.Builder: largeCrops must be >= 1, got " + largeCrops);
             }
             this.largeCrops = largeCrops;
             return this;
@@ -279,7 +266,7 @@ public final class BamLoss {
         /** Local crops, views that are only sources, ≥ 0 [0]. */
         public Builder localCrops(int localCrops) {
             if (localCrops < 0) {
-                throw new IllegalArgumentException("BamLoss.Builder: localCrops must be >= 0, got " + localCrops);
+                throw new InvalidInputException("BamLoss.Builder: localCrops must be >= 0, got " + localCrops);
             }
             this.localCrops = localCrops;
             return this;
@@ -288,7 +275,7 @@ public final class BamLoss {
         /** Views whose embeddings are the targets (columns of Q), 1..largeCrops [= largeCrops]. */
         public Builder targetCrops(int targetCrops) {
             if (targetCrops < 1) {
-                throw new IllegalArgumentException("BamLoss.Builder: targetCrops must be >= 1, got " + targetCrops);
+                throw new InvalidInputException("BamLoss.Builder: targetCrops must be >= 1, got " + targetCrops);
             }
             this.targetCrops = targetCrops;
             return this;
@@ -297,7 +284,7 @@ public final class BamLoss {
         /** Softmax temperature τ of the sources, finite and > 0 [0.1]. */
         public Builder temperature(double temperature) {
             if (!(temperature > 0) || Double.isInfinite(temperature)) {
-                throw new IllegalArgumentException("BamLoss.Builder: temperature must be a finite number > 0, got "
+                throw new InvalidInputException("BamLoss.Builder: temperature must be a finite number > 0, got "
                         + temperature);
             }
             this.temperature = temperature;
@@ -311,9 +298,16 @@ public final class BamLoss {
             return this;
         }
 
-        /** Sinkhorn iterations of the target, ≥ 1 [3]. */
+        /**
+         * Sinkhorn iterations of the target, 1..{@value #MAX_ITERATIONS} [3]. Nothing of them is kept, so
+         * the cap bounds the time of one call instead (2³¹ iterations would run for hours, silently).
+         */
         public Builder iterations(int iterations) {
             InputChecks.iterations(iterations, "BamLoss.Builder");
+            if (iterations > MAX_ITERATIONS) {
+                throw new InvalidInputException("BamLoss.Builder: iterations must be <= " + MAX_ITERATIONS
+                        + " (the target's Sinkhorn is near its fixed point after a few; 3 is usual), got " + iterations);
+            }
             this.iterations = iterations;
             return this;
         }
@@ -321,7 +315,7 @@ public final class BamLoss {
         /** Keep only each row's topK targets (by the mean over the large views), 0 = all [0]. */
         public Builder topK(int topK) {
             if (topK < 0) {
-                throw new IllegalArgumentException("BamLoss.Builder: topK must be >= 0 (0 = off), got " + topK);
+                throw new InvalidInputException("BamLoss.Builder: topK must be >= 0 (0 = off), got " + topK);
             }
             this.topK = topK;
             return this;
@@ -345,10 +339,17 @@ public final class BamLoss {
             return this;
         }
 
+        /** The most target Sinkhorn iterations one call may run. */
+        public static final int MAX_ITERATIONS = 100_000;
+
         public BamLoss build() {
+            if ((long) largeCrops + localCrops > Integer.MAX_VALUE) {
+                throw new InvalidInputException("BamLoss.Builder: largeCrops + localCrops = "
+                        + ((long) largeCrops + localCrops) + " views, more than the 2^31 - 1 a batch can have");
+            }
             int targets = targetCrops == 0 ? largeCrops : targetCrops;
             if (targets > largeCrops) {
-                throw new IllegalArgumentException("BamLoss.Builder: targetCrops = " + targets
+                throw new InvalidInputException("BamLoss.Builder: targetCrops = " + targets
                         + " is larger than largeCrops = " + largeCrops + " (targets are taken from the large crops)");
             }
             return new BamLoss(this, targets);

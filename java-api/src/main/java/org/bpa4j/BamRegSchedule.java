@@ -18,7 +18,7 @@ public record BamRegSchedule(double reg, double regFinal, int warmupEpochs) {
         InputChecks.reg(reg, "BamRegSchedule: reg");
         InputChecks.reg(regFinal, "BamRegSchedule: regFinal");
         if (warmupEpochs < 1) {
-            throw new IllegalArgumentException("BamRegSchedule: warmupEpochs must be >= 1, got " + warmupEpochs);
+            throw new InvalidInputException("BamRegSchedule: warmupEpochs must be >= 1, got " + warmupEpochs);
         }
     }
 
@@ -30,7 +30,7 @@ public record BamRegSchedule(double reg, double regFinal, int warmupEpochs) {
     /** ε for an epoch counted from 0. */
     public double at(int epoch) {
         if (epoch < 0) {
-            throw new IllegalArgumentException("BamRegSchedule.at: epoch must be >= 0, got " + epoch);
+            throw new InvalidInputException("BamRegSchedule.at: epoch must be >= 0, got " + epoch);
         }
         if (epoch >= warmupEpochs) {
             return regFinal;
@@ -49,7 +49,7 @@ public record BamRegSchedule(double reg, double regFinal, int warmupEpochs) {
     /** The values for epochs 0..epochs−1. */
     public double[] values(int epochs) {
         if (epochs < 0) {
-            throw new IllegalArgumentException("BamRegSchedule.values: epochs must be >= 0, got " + epochs);
+            throw new InvalidInputException("BamRegSchedule.values: epochs must be >= 0, got " + epochs);
         }
         double[] out = new double[epochs];
         for (int e = 0; e < epochs; e++) {

@@ -12,11 +12,15 @@ public final class BamResult {
     private final boolean distill;
     private final Device device;
 
-    BamResult(BamPass pass, int[] inputShape, boolean distill, Device device) {
+    /** The loss's options, for messages. */
+    private final String options;
+
+    BamResult(BamPass pass, int[] inputShape, boolean distill, Device device, String options) {
         this.pass = pass;
         this.inputShape = inputShape;
         this.distill = distill;
         this.device = device;
+        this.options = options;
     }
 
     /** The loss. */
@@ -42,7 +46,7 @@ public final class BamResult {
     /** ∂(scale·loss)/∂z: the loss is a scalar, so the upstream gradient is one number. */
     public Tensor backward(double scale) {
         checkScale(scale, "BamResult.backward");
-        return checked(pass.gradient(scale));
+        return checked(pass.gradient(scale), "BamResult.backward", scale);
     }
 
     /** ∂loss/∂zTeacher, shaped like zTeacher; only for the distillation form. */
@@ -57,20 +61,23 @@ public final class BamResult {
                     + "without a teacher; use forward(z, zTeacher)");
         }
         checkScale(scale, "BamResult.teacherBackward");
-        return checked(pass.teacherGradient(scale));
+        return checked(pass.teacherGradient(scale), "BamResult.teacherBackward", scale);
     }
 
     private static void checkScale(double scale, String where) {
         if (!Double.isFinite(scale)) {
-            throw new IllegalArgumentException(where + ": scale must be finite, got " + scale);
+            throw new InvalidInputException(where + ": scale must be finite, got " + scale);
         }
     }
 
-    private Tensor checked(Tensor grad) {
+    /** Shaped like z and finite: a scale or options beyond the backend's range are refused, never NaN. */
+    private Tensor checked(Tensor grad, String where, double scale) {
         if (!java.util.Arrays.equals(grad.shape(), inputShape)) {
             throw new IllegalStateException("backend " + device.label() + " returned a gradient of shape "
                     + grad.shapeString() + " for an input of shape " + Tensor.shapeString(inputShape));
         }
+        InputChecks.finiteResult(grad, false, where + ": the " + device.label() + " backend's gradient",
+                options + ", scale " + scale);
         return grad;
     }
 }

@@ -77,7 +77,7 @@ public final class Bpa implements java.io.Serializable {
         BpaResult result;
         try {
             result = new BpaResult(call.backend.bpa(call.options, x, labels), call.outShape, x.shape(),
-                    call.backend.device(), this);
+                    call.backend, this);
         } catch (OutOfMemoryError e) {
             throw MemoryEstimate.ranOut(call.need, "Bpa.forward", e);
         }
@@ -225,7 +225,7 @@ public final class Bpa implements java.io.Serializable {
         int[] outShape = x.rank() == 3
                 ? new int[] {x.dim(0), x.rows(), x.rows()}
                 : new int[] {x.rows(), x.rows()};
-        MemoryEstimate.Need need = MemoryEstimate.bpa(backend.device(), x.sets(), x.rows(), x.cols(), iterations,
+        MemoryEstimate.Need need = MemoryEstimate.bpa(backend, x.sets(), x.rows(), x.cols(), iterations,
                 metric, out, keepForBackward);
         MemoryEstimate.check(need, where);
         return new Call(backend, options, outShape, need);
@@ -240,7 +240,7 @@ public final class Bpa implements java.io.Serializable {
 
     private static void checkLabels(int[][] labels, Tensor x, String where) {
         if (labels.length != x.sets()) {
-            throw new IllegalArgumentException(where + ": labels are given for " + labels.length
+            throw new InvalidInputException(where + ": labels are given for " + labels.length
                     + " sets but x has " + x.sets());
         }
         for (int b = 0; b < labels.length; b++) {
@@ -249,12 +249,12 @@ public final class Bpa implements java.io.Serializable {
                 continue;
             }
             if (y.length > x.rows()) {
-                throw new IllegalArgumentException(where + ": " + y.length + " labels"
+                throw new InvalidInputException(where + ": " + y.length + " labels"
                         + (labels.length > 1 ? " for set " + b : "") + " but only n = " + x.rows() + " rows");
             }
             for (int i = 0; i < y.length; i++) {
                 if (y[i] < 0) {
-                    throw new IllegalArgumentException(where + ": label " + y[i] + " at index " + i
+                    throw new InvalidInputException(where + ": label " + y[i] + " at index " + i
                             + (labels.length > 1 ? " of set " + b : "") + " is negative");
                 }
             }

@@ -1,5 +1,6 @@
 package org.bpa4j;
 
+import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BpaPass;
 
 /** The output of {@link Bpa#forward} and the way back to ∂L/∂X. Holds only the duals, not the plans. */
@@ -7,16 +8,18 @@ public final class BpaResult {
     private final BpaPass pass;
     private final int[] outputShape;
     private final int[] inputShape;
+    private final Backend backend;
     private final Device device;
 
     /** The transform that made it, for messages. */
     private final Bpa bpa;
 
-    BpaResult(BpaPass pass, int[] outputShape, int[] inputShape, Device device, Bpa bpa) {
+    BpaResult(BpaPass pass, int[] outputShape, int[] inputShape, Backend backend, Bpa bpa) {
         this.pass = pass;
         this.outputShape = outputShape;
         this.inputShape = inputShape;
-        this.device = device;
+        this.backend = backend;
+        this.device = backend.device();
         this.bpa = bpa;
     }
 
@@ -44,7 +47,7 @@ public final class BpaResult {
         int n = inputShape[inputShape.length - 2];
         int d = inputShape[inputShape.length - 1];
         int sets = inputShape.length == 3 ? inputShape[0] : 1;
-        MemoryEstimate.Need need = MemoryEstimate.bpaBackward(device, sets, n, d, pass.output().dtype());
+        MemoryEstimate.Need need = MemoryEstimate.bpaBackward(backend, sets, n, d, pass.output().dtype());
         MemoryEstimate.check(need, "BpaResult.backward");
         Tensor dx;
         try {

@@ -24,12 +24,12 @@ public enum DType {
     /** Parses {@code float32}/{@code f4}/{@code float} and {@code float64}/{@code f8}/{@code double}. */
     public static DType parse(String text) {
         if (text == null) {
-            throw new IllegalArgumentException("precision: missing (expected float32 or float64)");
+            throw new InvalidInputException("precision: missing (expected float32 or float64)");
         }
         return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "float32", "f4", "float", "fp32" -> FLOAT32;
             case "float64", "f8", "double", "fp64" -> FLOAT64;
-            default -> throw new IllegalArgumentException(
+            default -> throw new InvalidInputException(
                     "precision: unknown value '" + text + "' (expected float32 or float64)");
         };
     }

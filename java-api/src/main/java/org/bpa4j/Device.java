@@ -20,14 +20,14 @@ public enum Device {
 
     public static Device parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("backend: missing (expected auto, reference, cpu or cuda)");
+            throw new InvalidInputException("backend: missing (expected auto, reference, cpu or cuda)");
         }
         for (Device d : values()) {
             if (d.label().equals(text.trim().toLowerCase(Locale.ROOT))) {
                 return d;
             }
         }
-        throw new IllegalArgumentException(
+        throw new InvalidInputException(
                 "backend: unknown value '" + text + "' (expected auto, reference, cpu or cuda)");
     }
 }

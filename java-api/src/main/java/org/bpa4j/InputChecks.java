@@ -7,19 +7,19 @@ final class InputChecks {
 
     static void notNull(Object value, String what) {
         if (value == null) {
-            throw new IllegalArgumentException(what + " must not be null");
+            throw new InvalidInputException(what + " must not be null");
         }
     }
 
     static void reg(double reg, String where) {
         if (!(reg > 0) || Double.isInfinite(reg)) {
-            throw new IllegalArgumentException(where + ": reg must be a finite number > 0, got " + reg);
+            throw new InvalidInputException(where + ": reg must be a finite number > 0, got " + reg);
         }
     }
 
     static void iterations(int iterations, String where) {
         if (iterations <= 0) {
-            throw new IllegalArgumentException(where + ": iterations must be > 0, got " + iterations);
+            throw new InvalidInputException(where + ": iterations must be > 0, got " + iterations);
         }
     }
 
@@ -32,7 +32,7 @@ final class InputChecks {
             double v = t.getDouble(i);
             if (!Double.isFinite(v)) {
                 String kind = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
-                throw new IllegalArgumentException(what + " contains " + kind + " at " + position(t, i, rows, cols));
+                throw new InvalidInputException(what + " contains " + kind + " at " + position(t, i, rows, cols));
             }
         }
     }
@@ -48,9 +48,18 @@ final class InputChecks {
         if (at >= 0) {
             double v = t.getDouble(at);
             String kind = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
-            throw new IllegalArgumentException(what + " has " + kind + " at " + position(t, at, t.rows(), t.cols())
+            throw new InvalidInputException(what + " has " + kind + " at " + position(t, at, t.rows(), t.cols())
                     + " for this finite input (" + context + "): the input or options are beyond the range this "
                     + "backend computes in; a larger reg, rescaled values or the float64 reference backend avoid it");
+        }
+    }
+
+    /** A backend's scalar result (a loss) is finite; refused like {@link #finiteResult} otherwise. */
+    static void finiteResult(double value, String what, String context) {
+        if (!Double.isFinite(value)) {
+            throw new InvalidInputException(what + " is " + value + " for this finite input (" + context
+                    + "): the input or options are beyond the range this backend computes in; a larger reg or "
+                    + "temperature, rescaled values or the float64 reference backend avoid it");
         }
     }
 
@@ -99,17 +108,17 @@ final class InputChecks {
     static void features(Tensor x, String what) {
         notNull(x, what);
         if (x.rank() != 2 && x.rank() != 3) {
-            throw new IllegalArgumentException(what + " must be 2-D (n, d) or 3-D (B, n, d), got shape "
+            throw new InvalidInputException(what + " must be 2-D (n, d) or 3-D (B, n, d), got shape "
                     + x.shapeString());
         }
         if (x.rank() == 3 && x.dim(0) < 1) {
-            throw new IllegalArgumentException(what + " has no sets: shape " + x.shapeString());
+            throw new InvalidInputException(what + " has no sets: shape " + x.shapeString());
         }
         if (x.rows() < 2) {
-            throw new IllegalArgumentException(what + " needs at least n = 2 rows, got shape " + x.shapeString());
+            throw new InvalidInputException(what + " needs at least n = 2 rows, got shape " + x.shapeString());
         }
         if (x.cols() < 1) {
-            throw new IllegalArgumentException(what + " needs at least d = 1 column, got shape " + x.shapeString());
+            throw new InvalidInputException(what + " needs at least d = 1 column, got shape " + x.shapeString());
         }
         finite(x, what);
     }
@@ -117,7 +126,7 @@ final class InputChecks {
     static void sameShape(Tensor actual, int[] expected, String what) {
         notNull(actual, what);
         if (!java.util.Arrays.equals(actual.shape(), expected)) {
-            throw new IllegalArgumentException(what + " has shape " + actual.shapeString() + " where "
+            throw new InvalidInputException(what + " has shape " + actual.shapeString() + " where "
                     + Tensor.shapeString(expected) + " was expected");
         }
         finite(actual, what);

@@ -21,6 +21,6 @@ public enum Metric {
                 }
             }
         }
-        throw new IllegalArgumentException("metric: unknown value '" + text + "' (expected cosine or euclidean)");
+        throw new InvalidInputException("metric: unknown value '" + text + "' (expected cosine or euclidean)");
     }
 }

@@ -63,15 +63,15 @@ public final class Sinkhorn {
     public SinkhornResult solve(Tensor cost, Tensor a, Tensor b) {
         InputChecks.notNull(cost, "Sinkhorn.solve: cost");
         if (cost.rank() != 2 && cost.rank() != 3) {
-            throw new IllegalArgumentException("Sinkhorn.solve: cost must be 2-D (n, m) or 3-D (B, n, m), got shape "
+            throw new InvalidInputException("Sinkhorn.solve: cost must be 2-D (n, m) or 3-D (B, n, m), got shape "
                     + cost.shapeString());
         }
         if (cost.rows() < 1 || cost.cols() < 1 || cost.sets() < 1) {
-            throw new IllegalArgumentException("Sinkhorn.solve: cost is empty: shape " + cost.shapeString());
+            throw new InvalidInputException("Sinkhorn.solve: cost is empty: shape " + cost.shapeString());
         }
         InputChecks.finite(cost, "Sinkhorn.solve: cost");
         if ((a == null) != (b == null)) {
-            throw new IllegalArgumentException("Sinkhorn.solve: give both marginals a and b, or neither");
+            throw new InvalidInputException("Sinkhorn.solve: give both marginals a and b, or neither");
         }
         if (a != null) {
             checkMarginal(a, cost, cost.rows(), "a");
@@ -80,13 +80,13 @@ public final class Sinkhorn {
         }
         DType out = precision != null ? precision : cost.dtype();
         Backend backend = Backends.resolve(device);
-        MemoryEstimate.Need need = MemoryEstimate.sinkhorn(backend.device(), cost.sets(), cost.rows(), cost.cols(),
+        MemoryEstimate.Need need = MemoryEstimate.sinkhorn(backend, cost.sets(), cost.rows(), cost.cols(),
                 iterations, out);
         MemoryEstimate.check(need, "Sinkhorn.solve");
         SinkhornOptions options = new SinkhornOptions(reg, iterations, tolerance, checkEvery, out);
         SinkhornResult result;
         try {
-            result = new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend.device(),
+            result = new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend,
                     "reg " + reg + ", " + iterations + " iterations");
         } catch (OutOfMemoryError e) {
             throw MemoryEstimate.ranOut(need, "Sinkhorn.solve", e);
@@ -102,7 +102,7 @@ public final class Sinkhorn {
         InputChecks.sameShape(m, expected, "Sinkhorn.solve: marginal " + name);
         for (long i = 0; i < m.size(); i++) {
             if (m.getDouble(i) < 0) {
-                throw new IllegalArgumentException("Sinkhorn.solve: marginal " + name + " is negative ("
+                throw new InvalidInputException("Sinkhorn.solve: marginal " + name + " is negative ("
                         + m.getDouble(i) + ") at index " + i);
             }
         }
@@ -122,15 +122,15 @@ public final class Sinkhorn {
             }
             String where = sets > 1 ? " in set " + s : "";
             if (!Double.isFinite(sa) || !Double.isFinite(sb)) {
-                throw new IllegalArgumentException("Sinkhorn.solve: marginals must have a finite total" + where
+                throw new InvalidInputException("Sinkhorn.solve: marginals must have a finite total" + where
                         + " (Σa = " + sa + ", Σb = " + sb + ")");
             }
             if (!(sa > 0) || !(sb > 0)) {
-                throw new IllegalArgumentException("Sinkhorn.solve: marginals must have positive mass" + where
+                throw new InvalidInputException("Sinkhorn.solve: marginals must have positive mass" + where
                         + " (Σa = " + sa + ", Σb = " + sb + ")");
             }
             if (Math.abs(sa - sb) > MARGINAL_MASS_TOLERANCE * Math.max(sa, sb)) {
-                throw new IllegalArgumentException("Sinkhorn.solve: marginals do not sum to the same total" + where
+                throw new InvalidInputException("Sinkhorn.solve: marginals do not sum to the same total" + where
                         + ": Σa = " + sa + ", Σb = " + sb);
             }
         }
@@ -177,7 +177,7 @@ public final class Sinkhorn {
         /** Stop once ‖P·1 − a‖₁ ≤ tolerance (≥ 0); without it the iterations are a fixed count. */
         public Builder tolerance(double tolerance) {
             if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-                throw new IllegalArgumentException("Sinkhorn.Builder: tolerance must be a finite number >= 0, got "
+                throw new InvalidInputException("Sinkhorn.Builder: tolerance must be a finite number >= 0, got "
                         + tolerance);
             }
             this.tolerance = tolerance;
@@ -187,7 +187,7 @@ public final class Sinkhorn {
         /** Check the tolerance every k iterations [1]. */
         public Builder checkEvery(int k) {
             if (k <= 0) {
-                throw new IllegalArgumentException("Sinkhorn.Builder: checkEvery must be > 0, got " + k);
+                throw new InvalidInputException("Sinkhorn.Builder: checkEvery must be > 0, got " + k);
             }
             this.checkEvery = k;
             return this;

@@ -1,21 +1,24 @@
 package org.bpa4j;
 
+import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.SinkhornPass;
 
 /** A Sinkhorn solve: the plan, its logarithm, the duals, the iterations run and the way back to ∂L/∂C. */
 public final class SinkhornResult {
     private final SinkhornPass pass;
     private final int[] shape;
+    private final Backend backend;
     private final Device device;
     private Tensor plan;
 
     /** The options, for messages. */
     private final String options;
 
-    SinkhornResult(SinkhornPass pass, int[] shape, Device device, String options) {
+    SinkhornResult(SinkhornPass pass, int[] shape, Backend backend, String options) {
         this.pass = pass;
         this.shape = shape;
-        this.device = device;
+        this.backend = backend;
+        this.device = backend.device();
         this.options = options;
     }
 
@@ -24,10 +27,15 @@ public final class SinkhornResult {
         return pass.logPlan();
     }
 
-    /** P = exp(logP), computed on first use. */
+    /**
+     * P = exp(logP), computed on first use: one more tensor the size of the cost, checked against the
+     * memory free before it is allocated (docs/RELIABILITY.md, "Sizes").
+     */
     public synchronized Tensor plan() {
         if (plan == null) {
             Tensor log = pass.logPlan();
+            MemoryEstimate.check(MemoryEstimate.tensor(log.size(), log.dtype(), "the plan P = exp(logP) of shape "
+                    + log.shapeString()), "SinkhornResult.plan");
             Tensor p = Tensor.zeros(log.dtype(), log.shape());
             for (long i = 0; i < log.size(); i++) {
                 p.setDouble(i, Math.exp(log.getDouble(i)));
@@ -78,7 +86,7 @@ public final class SinkhornResult {
     public Tensor backward(Tensor gradLogPlan) {
         InputChecks.sameShape(gradLogPlan, shape, "SinkhornResult.backward: gradient");
         int sets = shape.length == 3 ? shape[0] : 1;
-        MemoryEstimate.Need need = MemoryEstimate.sinkhornBackward(device, sets, shape[shape.length - 2],
+        MemoryEstimate.Need need = MemoryEstimate.sinkhornBackward(backend, sets, shape[shape.length - 2],
                 shape[shape.length - 1], pass.logPlan().dtype());
         MemoryEstimate.check(need, "SinkhornResult.backward");
         Tensor dc;

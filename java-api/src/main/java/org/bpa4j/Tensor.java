@@ -20,6 +20,8 @@ public final class Tensor {
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED;
     /** Largest element count that a Java array can hold; larger tensors live off-heap. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+    /** Tensors from this size on are checked against the free memory before they are allocated. */
+    private static final long CHECKED_BYTES = 1 << 20;
 
     private final MemorySegment segment;
     private final DType dtype;
@@ -32,7 +34,7 @@ public final class Tensor {
         this.size = checkShape(this.shape, where);
         long needed = size * dtype.byteSize();
         if (segment.byteSize() < needed) {
-            throw new IllegalArgumentException(where + ": memory of " + segment.byteSize()
+            throw new InvalidInputException(where + ": memory of " + segment.byteSize()
                     + " bytes is too small for shape " + Arrays.toString(shape) + " of " + dtype.label()
                     + " (" + needed + " bytes needed)");
         }
@@ -41,16 +43,20 @@ public final class Tensor {
 
     private static long checkShape(int[] shape, String where) {
         if (shape.length < 1 || shape.length > 3) {
-            throw new IllegalArgumentException(where + ": a tensor has 1, 2 or 3 dimensions, got shape "
+            throw new InvalidInputException(where + ": a tensor has 1, 2 or 3 dimensions, got shape "
                     + Arrays.toString(shape));
         }
         long size = 1;
         for (int i = 0; i < shape.length; i++) {
             if (shape[i] < 0) {
-                throw new IllegalArgumentException(where + ": dimension " + i + " is negative in shape "
+                throw new InvalidInputException(where + ": dimension " + i + " is negative in shape "
                         + Arrays.toString(shape));
             }
-            size = Math.multiplyExact(size, (long) shape[i]);
+            if (shape[i] != 0 && size > Long.MAX_VALUE / shape[i]) {
+                throw new InvalidInputException(where + ": shape " + Arrays.toString(shape)
+                        + " has more than 2^63 elements");
+            }
+            size *= shape[i];
         }
         return size;
     }
@@ -58,11 +64,11 @@ public final class Tensor {
     /** Wraps a float array (no copy). The array's length must equal the product of the shape. */
     public static Tensor of(float[] data, int... shape) {
         if (data == null) {
-            throw new IllegalArgumentException("Tensor.of: data is null");
+            throw new InvalidInputException("Tensor.of: data is null");
         }
         long expected = checkShape(shape, "Tensor.of(float[])");
         if (expected != data.length) {
-            throw new IllegalArgumentException("Tensor.of(float[]): array has " + data.length
+            throw new InvalidInputException("Tensor.of(float[]): array has " + data.length
                     + " values but shape " + Arrays.toString(shape) + " needs " + expected);
         }
         return new Tensor(MemorySegment.ofArray(data), DType.FLOAT32, shape, "Tensor.of(float[])");
@@ -71,11 +77,11 @@ public final class Tensor {
     /** Wraps a double array (no copy). The array's length must equal the product of the shape. */
     public static Tensor of(double[] data, int... shape) {
         if (data == null) {
-            throw new IllegalArgumentException("Tensor.of: data is null");
+            throw new InvalidInputException("Tensor.of: data is null");
         }
         long expected = checkShape(shape, "Tensor.of(double[])");
         if (expected != data.length) {
-            throw new IllegalArgumentException("Tensor.of(double[]): array has " + data.length
+            throw new InvalidInputException("Tensor.of(double[]): array has " + data.length
                     + " values but shape " + Arrays.toString(shape) + " needs " + expected);
         }
         return new Tensor(MemorySegment.ofArray(data), DType.FLOAT64, shape, "Tensor.of(double[])");
@@ -84,7 +90,7 @@ public final class Tensor {
     /** Wraps a memory segment (no copy), read in native byte order. */
     public static Tensor of(MemorySegment segment, DType dtype, int... shape) {
         if (segment == null || dtype == null) {
-            throw new IllegalArgumentException("Tensor.of(MemorySegment): segment and dtype must not be null");
+            throw new InvalidInputException("Tensor.of(MemorySegment): segment and dtype must not be null");
         }
         return new Tensor(segment, dtype, shape, "Tensor.of(MemorySegment)");
     }
@@ -95,10 +101,10 @@ public final class Tensor {
      */
     public static Tensor of(ByteBuffer buffer, DType dtype, int... shape) {
         if (buffer == null || dtype == null) {
-            throw new IllegalArgumentException("Tensor.of(ByteBuffer): buffer and dtype must not be null");
+            throw new InvalidInputException("Tensor.of(ByteBuffer): buffer and dtype must not be null");
         }
         if (buffer.order() != ByteOrder.nativeOrder()) {
-            throw new IllegalArgumentException("Tensor.of(ByteBuffer): buffer is " + buffer.order()
+            throw new InvalidInputException("Tensor.of(ByteBuffer): buffer is " + buffer.order()
                     + " but values must be in native order " + ByteOrder.nativeOrder()
                     + " (call buffer.order(ByteOrder.nativeOrder()))");
         }
@@ -108,6 +114,11 @@ public final class Tensor {
     /** A new tensor of zeros: on the Java heap when it fits in an array, else off-heap. */
     public static Tensor zeros(DType dtype, int... shape) {
         long size = checkShape(shape, "Tensor.zeros");
+        if ((double) size * dtype.byteSize() >= CHECKED_BYTES) {
+            // every tensor a size given by a caller scales is checked, not only those a call's estimate names
+            MemoryEstimate.check(MemoryEstimate.tensor(size, dtype, "a tensor of shape " + shapeString(shape)
+                    + " of " + dtype.label()), "Tensor.zeros");
+        }
         MemorySegment segment;
         if (size <= MAX_ARRAY) {
             segment = dtype == DType.FLOAT32
@@ -133,7 +144,7 @@ public final class Tensor {
 
     public int dim(int axis) {
         if (axis < 0 || axis >= shape.length) {
-            throw new IllegalArgumentException("Tensor.dim: axis " + axis + " out of range for shape "
+            throw new InvalidInputException("Tensor.dim: axis " + axis + " out of range for shape "
                     + Arrays.toString(shape));
         }
         return shape[axis];
@@ -169,7 +180,7 @@ public final class Tensor {
             return this;
         }
         if (shape.length != 3 || b < 0 || b >= shape[0]) {
-            throw new IllegalArgumentException("Tensor.set: set " + b + " does not exist in shape "
+            throw new InvalidInputException("Tensor.set: set " + b + " does not exist in shape "
                     + Arrays.toString(shape));
         }
         long per = (long) shape[1] * shape[2] * dtype.byteSize();
@@ -204,9 +215,20 @@ public final class Tensor {
         }
     }
 
-    /** Element (i, j) of a 2-D tensor. */
+    /**
+     * Element (i, j) of a 2-D tensor. Each index is checked against its own axis: (0, 5) of a (2, 3)
+     * tensor is refused, not read as (1, 2). (The flat accessors are bounded by the memory itself.)
+     */
     public double get(int i, int j) {
-        return getDouble((long) i * cols() + j);
+        if (shape.length != 2) {
+            throw new InvalidInputException("Tensor.get(i, j): needs a 2-D tensor, this one has shape "
+                    + shapeString());
+        }
+        if (i < 0 || i >= shape[0] || j < 0 || j >= shape[1]) {
+            throw new InvalidInputException("Tensor.get: index (" + i + ", " + j + ") is outside shape "
+                    + shapeString());
+        }
+        return getDouble((long) i * shape[1] + j);
     }
 
     /** The backing float array when this tensor is exactly a whole heap {@code float[]}. */
@@ -251,7 +273,7 @@ public final class Tensor {
 
     private void checkArraySize() {
         if (size > MAX_ARRAY) {
-            throw new IllegalArgumentException("Tensor: " + size + " values do not fit in a Java array");
+            throw new InvalidInputException("Tensor: " + size + " values do not fit in a Java array");
         }
     }
 
@@ -260,6 +282,8 @@ public final class Tensor {
         if (target == dtype) {
             return this;
         }
+        MemoryEstimate.check(MemoryEstimate.tensor(size, target, "converting " + shapeString() + " to "
+                + target.label()), "Tensor.to");
         Tensor out = zeros(target, shape);
         for (long i = 0; i < size; i++) {
             out.setDouble(i, getDouble(i));
@@ -271,7 +295,7 @@ public final class Tensor {
     public Tensor reshape(int... newShape) {
         long n = checkShape(newShape, "Tensor.reshape");
         if (n != size) {
-            throw new IllegalArgumentException("Tensor.reshape: shape " + Arrays.toString(newShape)
+            throw new InvalidInputException("Tensor.reshape: shape " + Arrays.toString(newShape)
                     + " has " + n + " elements but the tensor has " + size);
         }
         return new Tensor(segment, dtype, newShape, "Tensor.reshape");

@@ -9,6 +9,7 @@ import org.bpa4j.BamLoss;
 import org.bpa4j.BamResult;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,11 +74,13 @@ final class BamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (teacherGradOutput != null && teacher == null) {
-            throw new IllegalArgumentException("--teacher-grad-output needs --teacher (the plain loss has no teacher)");
+            throw new InvalidInputException("--teacher-grad-output needs --teacher (the plain loss has no teacher)");
         }
         OutputFiles outputs = new OutputFiles();
         outputs.declare(gradOutput, "--grad-output");
         outputs.declare(teacherGradOutput, "--teacher-grad-output");
+        outputs.input(input, "--input");
+        outputs.input(teacher, "--teacher");
 
         BamLoss.Builder builder = BamLoss.builder().largeCrops(largeCrops).localCrops(localCrops)
                 .temperature(temperature).reg(reg).iterations(iterations).topK(topK)
@@ -92,16 +95,12 @@ final class BamCommand implements Callable<Integer> {
         if (teacher != null) {
             Tensor zt = embeddings(teacher, "--teacher", precision);
             if (!Arrays.equals(zt.shape(), z.shape())) {
-                throw new IllegalArgumentException("--teacher " + teacher + ": shape " + zt.shapeString() + " where "
+                throw new InvalidInputException("--teacher " + teacher + ": shape " + zt.shapeString() + " where "
                         + z.shapeString() + " (the shape of --input) was expected");
             }
             result = loss.forward(z, zt);
         } else {
             result = loss.forward(z);
-        }
-        if (!Double.isFinite(result.loss())) {
-            throw new IllegalStateException("the loss is " + result.loss() + " on the " + result.device().label()
-                    + " backend");
         }
         if (gradOutput != null) {
             outputs.put(gradOutput, result.backward());
@@ -119,7 +118,7 @@ final class BamCommand implements Callable<Integer> {
     private static Tensor embeddings(Path file, String option, DType precision) throws IOException {
         Tensor t = NpyInputs.tensor(file, option, precision);
         if (t.rank() != 2) {
-            throw new IllegalArgumentException(option + " " + file + ": shape " + t.shapeString()
+            throw new InvalidInputException(option + " " + file + ": shape " + t.shapeString()
                     + " where (N, d) was expected");
         }
         return t;

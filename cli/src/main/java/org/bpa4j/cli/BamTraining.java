@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import org.bpa4j.BamLoss;
 import org.bpa4j.BamRegSchedule;
 import org.bpa4j.BamResult;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Tensor;
 import org.bpa4j.fewshot.LabeledData;
 import org.bpa4j.train.Adam;
@@ -30,7 +31,7 @@ final class BamTraining {
     static void train(Mlp network, LabeledData train, DigitViews views, BamLoss loss, BamRegSchedule schedule,
             int epochs, int batch, double lr, long seed, Progress progress) {
         if (loss.largeCrops() != 2 || loss.localCrops() != 0) {
-            throw new IllegalArgumentException("BamTraining: two views per image, got " + loss.views());
+            throw new InvalidInputException("BamTraining: two views per image, got " + loss.views());
         }
         Adam adam = new Adam(network.parameters(), lr);
         SplittableRandom random = new SplittableRandom(seed);

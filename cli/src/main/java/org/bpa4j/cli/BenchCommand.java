@@ -11,6 +11,7 @@ import org.bpa4j.Bpa;
 import org.bpa4j.BpaResult;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Metric;
 import org.bpa4j.Tensor;
 import picocli.CommandLine.Command;
@@ -106,16 +107,16 @@ final class BenchCommand implements Callable<Integer> {
         static Size parse(String text) {
             String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x");
             if (parts.length != 2) {
-                throw new IllegalArgumentException("--sizes: '" + text + "' is not NxD (e.g. 1000x128)");
+                throw new InvalidInputException("--sizes: '" + text + "' is not NxD (e.g. 1000x128)");
             }
             try {
                 Size s = new Size(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
                 if (s.n < 2 || s.d < 1) {
-                    throw new IllegalArgumentException("--sizes: '" + text + "' needs N >= 2 and D >= 1");
+                    throw new InvalidInputException("--sizes: '" + text + "' needs N >= 2 and D >= 1");
                 }
                 return s;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--sizes: '" + text + "' is not NxD (e.g. 1000x128)");
+                throw new InvalidInputException("--sizes: '" + text + "' is not NxD (e.g. 1000x128)");
             }
         }
     }
@@ -129,16 +130,16 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+            throw new InvalidInputException("--batch must be >= 1, got " + batch);
         }
         if (runs < 5) {
-            throw new IllegalArgumentException("--runs must be >= 5 (the figure is a median), got " + runs);
+            throw new InvalidInputException("--runs must be >= 5 (the figure is a median), got " + runs);
         }
         if (warmup < 0) {
-            throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+            throw new InvalidInputException("--warmup must be >= 0, got " + warmup);
         }
         if (!(warmupSeconds >= 0) || Double.isInfinite(warmupSeconds)) {
-            throw new IllegalArgumentException("--warmup-seconds must be a finite number >= 0, got " + warmupSeconds);
+            throw new InvalidInputException("--warmup-seconds must be a finite number >= 0, got " + warmupSeconds);
         }
         if (!(warmupMaxSeconds >= 0) || Double.isInfinite(warmupMaxSeconds)) {
             throw new IllegalArgumentException("--warmup-max-seconds must be a finite number >= 0, got "
@@ -282,18 +283,20 @@ final class BenchCommand implements Callable<Integer> {
             count *= s;
         }
         if (count > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("--sizes/--batch: " + count + " values in " + Tensor.shapeString(shape)
+            throw new InvalidInputException("--sizes/--batch: " + count + " values in " + Tensor.shapeString(shape)
                     + " are too many for one benchmark input");
         }
         return (int) count;
     }
 
     private static Tensor gaussian(SplittableRandom random, int[] shape) {
-        float[] values = new float[checkCount(shape)];
+        checkCount(shape);
+        Tensor t = Tensor.zeros(DType.FLOAT32, shape); // refused with the bytes when the heap cannot hold it
+        float[] values = t.floatArray().orElseThrow();
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) random.nextGaussian();
         }
-        return Tensor.of(values, shape);
+        return t;
     }
 
     /** Median milliseconds of forward and of forward+backward, in the steady state. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bpa4j.Bpa;
 import org.bpa4j.Device;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.fewshot.EpisodeEvaluation;
 import org.bpa4j.fewshot.EpisodeEvaluation.Comparison;
 import org.bpa4j.fewshot.EpisodeShape;
@@ -35,8 +36,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (episodes < 1) {
-            throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
+        if (episodes < 1 || episodes > EpisodeEvaluation.MAX_EPISODES) {
+            throw new InvalidInputException("--episodes must be in 1.." + EpisodeEvaluation.MAX_EPISODES
+                    + ", got " + episodes);
         }
         LabeledData digits = BundledDigits.load();
         String backendName = Bpa.builder().device(backend).build().backend().label();

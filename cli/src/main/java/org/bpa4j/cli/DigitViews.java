@@ -1,6 +1,7 @@
 package org.bpa4j.cli;
 
 import java.util.SplittableRandom;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.fewshot.LabeledData;
 
 /**
@@ -25,7 +26,7 @@ final class DigitViews {
     static DigitViews fittedTo(LabeledData data) {
         int dim = data.dim();
         if (dim != SIDE * SIDE) {
-            throw new IllegalArgumentException("DigitViews: images of " + SIDE + "x" + SIDE + " pixels expected, got "
+            throw new InvalidInputException("DigitViews: images of " + SIDE + "x" + SIDE + " pixels expected, got "
                     + dim + " features");
         }
         double[] mean = new double[dim];

@@ -2,6 +2,7 @@ package org.bpa4j.cli;
 
 import java.io.IOException;
 import java.util.SplittableRandom;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.fewshot.LabeledData;
 
 /**
@@ -18,7 +19,7 @@ record DigitsSplit(LabeledData train, LabeledData heldOut) {
     static DigitsSplit of(LabeledData all, int trainSize, long seed) {
         int n = all.size();
         if (trainSize < 1 || trainSize >= n) {
-            throw new IllegalArgumentException("DigitsSplit: train size " + trainSize + " must be in 1.." + (n - 1));
+            throw new InvalidInputException("DigitsSplit: train size " + trainSize + " must be in 1.." + (n - 1));
         }
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

@@ -3,7 +3,9 @@ package org.bpa4j.cli;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
+import org.bpa4j.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -28,6 +30,7 @@ final class ErrorReport {
     }
 
     static int executionError(Exception e, CommandLine cl, ParseResult parse) {
+        ProgressBar.endLine(cl.getErr());
         Throwable cause = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
         String badInput = badInputMessage(cause);
         if (badInput != null) {
@@ -44,8 +47,12 @@ final class ErrorReport {
 
     /** The message for a failure caused by what the user gave, or null for an internal error. */
     static String badInputMessage(Throwable t) {
-        if (t instanceof ParameterException || t instanceof IllegalArgumentException) {
+        // only what the user gave is bad input: a plain IllegalArgumentException is a bug in a caller
+        if (t instanceof ParameterException || t instanceof InvalidInputException) {
             return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        }
+        if (t instanceof InvalidPathException p) {
+            return "not a valid path: " + p.getMessage();
         }
         if (t instanceof NoSuchFileException f) {
             return f.getFile() + ": no such file or folder";
@@ -61,6 +68,7 @@ final class ErrorReport {
 
     /** An error (out of memory, a linkage failure) escaped the command: one line, exit code 1. */
     static int fatal(Throwable t, java.io.PrintWriter err) {
+        ProgressBar.endLine(err);
         String hint = t instanceof OutOfMemoryError
                 ? " (the Java heap is " + Runtime.getRuntime().maxMemory() / (1 << 20)
                         + " MiB; give more with BPA4J_JAVA_OPTS=-Xmx<size>)"

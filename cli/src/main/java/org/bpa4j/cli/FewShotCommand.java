@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.bpa4j.Bpa;
 import org.bpa4j.Device;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.fewshot.EpisodeEvaluation;
 import org.bpa4j.fewshot.EpisodeEvaluation.Comparison;
 import org.bpa4j.fewshot.EpisodeSampler;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "fewshot", mixinStandardHelpOptions = true,
         description = {"Few-shot classification: nearest class mean (Prototypical Networks) on the raw features",
             "('raw') and on the rows of BPA of each episode with the support labels ('bpa'), same episodes.",
-            "Accuracy in %, mean over episodes; ci95 = 1.96 std / sqrt(episodes)."})
+            "Accuracy in %%, mean over episodes; ci95 = 1.96 std / sqrt(episodes)."})
 final class FewShotCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -62,11 +63,12 @@ final class FewShotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         List<EpisodeShape> shapes = shapes(way, shots, queries);
-        if (episodes < 1) {
-            throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
+        if (episodes < 1 || episodes > EpisodeEvaluation.MAX_EPISODES) {
+            throw new InvalidInputException("--episodes must be in 1.." + EpisodeEvaluation.MAX_EPISODES
+                    + ", got " + episodes);
         }
         if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+            throw new InvalidInputException("--batch must be >= 1, got " + batch);
         }
         LabeledData items = data == null ? BundledDigits.load() : LabeledData.readCsv(data);
         String source = data == null ? "the bundled UCI digits" : data.toString();
@@ -87,7 +89,7 @@ final class FewShotCommand implements Callable<Integer> {
 
     static List<EpisodeShape> shapes(int way, List<Integer> shots, int queries) {
         if (shots == null || shots.isEmpty()) {
-            throw new IllegalArgumentException("--shots: give at least one number of shots");
+            throw new InvalidInputException("--shots: give at least one number of shots");
         }
         List<EpisodeShape> shapes = new ArrayList<>();
         for (int shot : shots) {

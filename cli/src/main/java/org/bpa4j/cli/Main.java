@@ -47,7 +47,9 @@ public final class Main implements Runnable {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
         }
-        System.exit(run(System.out, System.err, args));
+        StandardOutput stdout = StandardOutput.open();
+        System.setOut(stdout);
+        System.exit(run(stdout, System.err, args));
     }
 
     /** Runs one command line in-process, writing to the given streams; returns the exit code. */
@@ -55,7 +57,18 @@ public final class Main implements Runnable {
         PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(outWriter, errWriter).execute(args);
+            int code = commandLine(outWriter, errWriter).execute(args);
+            outWriter.flush();
+            // the printed results are all some commands give (bam's loss): losing them is not success
+            if (outWriter.checkError() || out.checkError()) {
+                if (out instanceof StandardOutput s && s.readerWentAway()) {
+                    return code;
+                }
+                errWriter.println("bpa4j: the results could not be written to standard output (a full disk, a "
+                        + "closed descriptor); they are lost");
+                return code == ErrorReport.OK ? ErrorReport.BAD_INPUT : code;
+            }
+            return code;
         } catch (Error e) {
             return ErrorReport.fatal(e, errWriter);
         } finally {

@@ -1,5 +1,8 @@
 package org.bpa4j.cli;
 
+import org.bpa4j.InvalidInputException;
+
+
 /**
  * k-nearest-neighbour classification by cosine similarity: a query takes the majority label of its k most
  * similar memory items; a tie goes to the tied label whose nearest member is the most similar.
@@ -13,7 +16,7 @@ final class NearestNeighbours {
         int m = memoryLabels.length;
         int q = queryLabels.length;
         if (k < 1 || k > m) {
-            throw new IllegalArgumentException("NearestNeighbours: k must be in 1.." + m + ", got " + k);
+            throw new InvalidInputException("NearestNeighbours: k must be in 1.." + m + ", got " + k);
         }
         double[] mem = unitRows(memory, m, dim);
         double[] qs = unitRows(queries, q, dim);

@@ -3,6 +3,7 @@ package org.bpa4j.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.bpa4j.DType;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Tensor;
 import org.bpa4j.io.Npy;
 import org.bpa4j.io.NpyArray;
@@ -14,13 +15,13 @@ final class NpyInputs {
 
     static NpyArray read(Path file, String option) throws IOException {
         if (file == null) {
-            throw new IllegalArgumentException(option + ": no file given");
+            throw new InvalidInputException(option + ": no file given");
         }
         try {
             return Npy.read(file);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             String m = e.getMessage();
-            throw new IllegalArgumentException(option + " " + (m != null && m.startsWith(file.toString())
+            throw new InvalidInputException(option + " " + (m != null && m.startsWith(file.toString())
                     ? m : file + ": " + m), e);
         }
     }
@@ -29,7 +30,7 @@ final class NpyInputs {
     static Tensor tensor(Path file, String option, DType precision) throws IOException {
         NpyArray array = read(file, option);
         if (array.rank() < 1 || array.rank() > 3) {
-            throw new IllegalArgumentException(option + " " + file + ": a " + array.rank() + "-D array of shape "
+            throw new InvalidInputException(option + " " + file + ": a " + array.rank() + "-D array of shape "
                     + Tensor.shapeString(array.shape()) + " where 1-D to 3-D was expected");
         }
         return array.toTensor(precision);

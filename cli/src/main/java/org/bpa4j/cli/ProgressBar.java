@@ -13,6 +13,9 @@ final class ProgressBar {
     private final long start = System.nanoTime();
     private int lastDrawn = -1;
 
+    /** The writer whose last line is a bar not yet ended, or null: an error must start on a line of its own. */
+    private static PrintWriter unfinished;
+
     ProgressBar(PrintWriter err, String label, int total) {
         this.err = err;
         this.label = label;
@@ -32,7 +35,18 @@ final class ProgressBar {
                 done, total, status, seconds);
         if (done == total) {
             err.println();
+            unfinished = null;
+        } else {
+            unfinished = err;
         }
         err.flush();
+    }
+
+    /** Ends a bar left unfinished on {@code err} (the command failed midway), so that what follows has its line. */
+    static void endLine(PrintWriter err) {
+        if (unfinished == err) {
+            err.println();
+            unfinished = null;
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Sinkhorn;
 import org.bpa4j.SinkhornResult;
 import org.bpa4j.Tensor;
@@ -70,15 +71,19 @@ final class SinkhornCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if ((grad == null) != (gradOutput == null)) {
-            throw new IllegalArgumentException("--grad and --grad-output go together: give both or neither");
+            throw new InvalidInputException("--grad and --grad-output go together: give both or neither");
         }
         if ((a == null) != (b == null)) {
-            throw new IllegalArgumentException("--a and --b go together: give both marginals or neither");
+            throw new InvalidInputException("--a and --b go together: give both marginals or neither");
         }
         OutputFiles outputs = new OutputFiles();
         outputs.declare(output, "--output");
         outputs.declare(logOutput, "--log-output");
         outputs.declare(gradOutput, "--grad-output");
+        outputs.input(cost, "--cost");
+        outputs.input(a, "--a");
+        outputs.input(b, "--b");
+        outputs.input(grad, "--grad");
 
         Sinkhorn.Builder builder = Sinkhorn.builder().reg(reg).device(backend).precision(precision);
         if (tolerance != null) {
@@ -89,8 +94,14 @@ final class SinkhornCommand implements Callable<Integer> {
 
         Tensor m = NpyInputs.tensor(cost, "--cost", precision);
         if (m.rank() != 2 && m.rank() != 3) {
-            throw new IllegalArgumentException("--cost " + cost + ": shape " + m.shapeString()
+            throw new InvalidInputException("--cost " + cost + ": shape " + m.shapeString()
                     + " where (n, m) or (B, n, m) was expected");
+        }
+        if (a == null && m.rows() != m.cols()) {
+            // refused as the same marginals given with --a and --b are (Sinkhorn.solve's check)
+            throw new InvalidInputException("--cost " + cost + ": marginals do not sum to the same total: Σa = "
+                    + (double) m.rows() + ", Σb = " + (double) m.cols() + " (the default unit marginals of a "
+                    + m.rows() + "×" + m.cols() + " cost); give --a and --b with the same total");
         }
         Tensor ta = a == null ? null : NpyInputs.tensor(a, "--a", precision);
         Tensor tb = b == null ? null : NpyInputs.tensor(b, "--b", precision);
@@ -98,7 +109,7 @@ final class SinkhornCommand implements Callable<Integer> {
         if (grad != null) {
             g = NpyInputs.tensor(grad, "--grad", precision);
             if (!Arrays.equals(g.shape(), m.shape())) {
-                throw new IllegalArgumentException("--grad " + grad + ": shape " + g.shapeString() + " where "
+                throw new InvalidInputException("--grad " + grad + ": shape " + g.shapeString() + " where "
                         + m.shapeString() + " (the shape of the cost) was expected");
             }
         }

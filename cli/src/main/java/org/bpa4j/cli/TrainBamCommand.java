@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.bpa4j.BamLoss;
 import org.bpa4j.BamRegSchedule;
 import org.bpa4j.Device;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.fewshot.LabeledData;
 import org.bpa4j.train.Mlp;
 import picocli.CommandLine.Command;
@@ -65,16 +66,16 @@ final class TrainBamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+            throw new InvalidInputException("--epochs must be >= 1, got " + epochs);
         }
         if (batch < 2) {
-            throw new IllegalArgumentException("--batch must be >= 2 (positive masking needs two images), got " + batch);
+            throw new InvalidInputException("--batch must be >= 2 (positive masking needs two images), got " + batch);
         }
         if (evalEvery < 0) {
-            throw new IllegalArgumentException("--eval-every must be >= 0, got " + evalEvery);
+            throw new InvalidInputException("--eval-every must be >= 0, got " + evalEvery);
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("--lr must be a finite number > 0, got " + lr);
+            throw new InvalidInputException("--lr must be a finite number > 0, got " + lr);
         }
         BamLoss loss = BamLoss.builder().largeCrops(2).localCrops(0).temperature(temperature).reg(reg)
                 .iterations(iterations).device(backend).build();

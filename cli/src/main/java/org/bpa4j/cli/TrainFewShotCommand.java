@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bpa4j.Bpa;
 import org.bpa4j.Device;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.fewshot.EpisodeEvaluation;
 import org.bpa4j.fewshot.EpisodeEvaluation.Comparison;
 import org.bpa4j.fewshot.EpisodeShape;
@@ -45,13 +46,13 @@ final class TrainFewShotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (episodes < 1) {
-            throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
+            throw new InvalidInputException("--episodes must be >= 1, got " + episodes);
         }
         if (evalEpisodes < 1) {
-            throw new IllegalArgumentException("--eval-episodes must be >= 1, got " + evalEpisodes);
+            throw new InvalidInputException("--eval-episodes must be >= 1, got " + evalEpisodes);
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("--lr must be a finite number > 0, got " + lr);
+            throw new InvalidInputException("--lr must be a finite number > 0, got " + lr);
         }
         DigitsSplit split = DigitsSplit.of(seed);
         Bpa bpa = Bpa.builder().device(backend).build();

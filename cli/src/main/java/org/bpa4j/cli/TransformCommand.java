@@ -10,6 +10,7 @@ import org.bpa4j.Bpa;
 import org.bpa4j.BpaResult;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Metric;
 import org.bpa4j.Tensor;
 import org.bpa4j.TopKRows;
@@ -92,15 +93,18 @@ final class TransformCommand implements Callable<Integer> {
             return callTopK();
         }
         if ((grad == null) != (gradOutput == null)) {
-            throw new IllegalArgumentException("--grad and --grad-output go together: give both or neither");
+            throw new InvalidInputException("--grad and --grad-output go together: give both or neither");
         }
         OutputFiles outputs = new OutputFiles();
         outputs.declare(output, "--output");
         outputs.declare(gradOutput, "--grad-output");
+        outputs.input(input, "--input");
+        outputs.input(labels, "--labels");
+        outputs.input(grad, "--grad");
 
         Tensor x = NpyInputs.tensor(input, "--input", precision);
         if (x.rank() != 2 && x.rank() != 3) {
-            throw new IllegalArgumentException("--input " + input + ": shape " + x.shapeString()
+            throw new InvalidInputException("--input " + input + ": shape " + x.shapeString()
                     + " where (n, d) or (B, n, d) was expected");
         }
         int[][] perSet = labels == null ? null : readLabels(x);
@@ -110,7 +114,7 @@ final class TransformCommand implements Callable<Integer> {
         if (grad != null) {
             g = NpyInputs.tensor(grad, "--grad", precision);
             if (!Arrays.equals(g.shape(), zShape)) {
-                throw new IllegalArgumentException("--grad " + grad + ": shape " + g.shapeString() + " where "
+                throw new InvalidInputException("--grad " + grad + ": shape " + g.shapeString() + " where "
                         + Tensor.shapeString(zShape) + " (the shape of Z) was expected");
             }
         }
@@ -176,7 +180,7 @@ final class TransformCommand implements Callable<Integer> {
         } else if (y.rank() == 2) {
             int[] shape = y.shape();
             if (shape[0] != sets) {
-                throw new IllegalArgumentException("--labels " + labels + ": shape " + Tensor.shapeString(shape)
+                throw new InvalidInputException("--labels " + labels + ": shape " + Tensor.shapeString(shape)
                         + " has " + shape[0] + " rows but --input has " + sets + " set" + (sets == 1 ? "" : "s")
                         + " (give 1-D labels to share them)");
             }
@@ -184,12 +188,12 @@ final class TransformCommand implements Callable<Integer> {
                 perSet[b] = Arrays.copyOfRange(values, b * shape[1], (b + 1) * shape[1]);
             }
         } else {
-            throw new IllegalArgumentException("--labels " + labels + ": shape " + Tensor.shapeString(y.shape())
+            throw new InvalidInputException("--labels " + labels + ": shape " + Tensor.shapeString(y.shape())
                     + " where 1-D (L) or 2-D (B, L) was expected");
         }
         int length = perSet[0].length;
         if (length > x.rows()) {
-            throw new IllegalArgumentException("--labels " + labels + ": " + length + " labels but --input has only "
+            throw new InvalidInputException("--labels " + labels + ": " + length + " labels but --input has only "
                     + x.rows() + " rows per set");
         }
         return perSet;

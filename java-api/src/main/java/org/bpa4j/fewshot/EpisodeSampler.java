@@ -3,6 +3,7 @@ package org.bpa4j.fewshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.bpa4j.InvalidInputException;
 
 /**
  * Draws few-shot episodes from a labelled data set, reproducibly from a seed. Each episode picks
@@ -18,7 +19,7 @@ public final class EpisodeSampler {
 
     public EpisodeSampler(LabeledData data, EpisodeShape shape, long seed) {
         if (data == null || shape == null) {
-            throw new IllegalArgumentException("EpisodeSampler: data and shape must not be null");
+            throw new InvalidInputException("EpisodeSampler: data and shape must not be null");
         }
         int perClass = shape.shot() + shape.queries();
         List<Integer> ok = new ArrayList<>();
@@ -28,7 +29,7 @@ public final class EpisodeSampler {
             }
         }
         if (ok.size() < shape.way()) {
-            throw new IllegalArgumentException("EpisodeSampler: a " + shape.way() + "-way episode needs "
+            throw new InvalidInputException("EpisodeSampler: a " + shape.way() + "-way episode needs "
                     + shape.way() + " classes with at least " + perClass + " items (shot " + shape.shot()
                     + " + queries " + shape.queries() + "), but the data has only " + ok.size());
         }

@@ -1,5 +1,8 @@
 package org.bpa4j.fewshot;
 
+import org.bpa4j.InvalidInputException;
+
+
 /**
  * The shape of a few-shot episode: {@code way} classes, {@code shot} labelled support images and
  * {@code queries} query images per class.
@@ -7,16 +10,16 @@ package org.bpa4j.fewshot;
 public record EpisodeShape(int way, int shot, int queries) {
     public EpisodeShape {
         if (way < 2) {
-            throw new IllegalArgumentException("episode: way must be >= 2, got " + way);
+            throw new InvalidInputException("episode: way must be >= 2, got " + way);
         }
         if (shot < 1) {
-            throw new IllegalArgumentException("episode: shot must be >= 1, got " + shot);
+            throw new InvalidInputException("episode: shot must be >= 1, got " + shot);
         }
         if (queries < 1) {
-            throw new IllegalArgumentException("episode: queries must be >= 1, got " + queries);
+            throw new InvalidInputException("episode: queries must be >= 1, got " + queries);
         }
         if ((long) way * (shot + queries) > 1 << 16) {
-            throw new IllegalArgumentException("episode: " + way + " × (" + shot + " + " + queries
+            throw new InvalidInputException("episode: " + way + " × (" + shot + " + " + queries
                     + ") rows is more than one episode may have (65536)");
         }
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import org.bpa4j.Bpa;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Tensor;
 
 /**
@@ -34,7 +35,7 @@ public final class FewShotClassifier {
     /** Prototypes of the rows of {@code bpa}'s transform of support and queries together. */
     public static FewShotClassifier throughBpa(Bpa bpa) {
         if (bpa == null) {
-            throw new IllegalArgumentException("FewShotClassifier.throughBpa: bpa must not be null");
+            throw new InvalidInputException("FewShotClassifier.throughBpa: bpa must not be null");
         }
         return new FewShotClassifier(bpa);
     }
@@ -50,15 +51,21 @@ public final class FewShotClassifier {
      */
     public Predictions classify(Tensor support, int[] supportLabels, Tensor query) {
         if (support == null || query == null) {
-            throw new IllegalArgumentException("FewShotClassifier.classify: support and query must not be null");
+            throw new InvalidInputException("FewShotClassifier.classify: support and query must not be null");
         }
         if (support.rank() != 2 || query.rank() != 2) {
-            throw new IllegalArgumentException("FewShotClassifier.classify: support and query must be 2-D, got "
+            throw new InvalidInputException("FewShotClassifier.classify: support and query must be 2-D, got "
                     + support.shapeString() + " and " + query.shapeString());
         }
         if (support.cols() != query.cols()) {
-            throw new IllegalArgumentException("FewShotClassifier.classify: support has " + support.cols()
+            throw new InvalidInputException("FewShotClassifier.classify: support has " + support.cols()
                     + " features but query has " + query.cols());
+        }
+        // one label per support row: fewer would silently turn support rows into queries
+        if (supportLabels == null || supportLabels.length != support.rows()) {
+            throw new InvalidInputException("FewShotClassifier.classify: " + (supportLabels == null ? "no"
+                    : String.valueOf(supportLabels.length)) + " support labels for " + support.rows()
+                    + " support rows (shape " + support.shapeString() + "): give one label per row");
         }
         Tensor q = query.to(support.dtype());
         Tensor set = Tensor.zeros(support.dtype(), support.rows() + q.rows(), support.cols());
@@ -75,16 +82,16 @@ public final class FewShotClassifier {
      */
     public List<Predictions> classifySets(Tensor sets, int[] supportLabels) {
         if (sets == null || supportLabels == null) {
-            throw new IllegalArgumentException("FewShotClassifier.classifySets: sets and labels must not be null");
+            throw new InvalidInputException("FewShotClassifier.classifySets: sets and labels must not be null");
         }
         if (sets.rank() != 2 && sets.rank() != 3) {
-            throw new IllegalArgumentException("FewShotClassifier: sets must be (n, d) or (B, n, d), got shape "
+            throw new InvalidInputException("FewShotClassifier: sets must be (n, d) or (B, n, d), got shape "
                     + sets.shapeString());
         }
         int n = sets.rows();
         int s = supportLabels.length;
         if (s < 1 || s >= n) {
-            throw new IllegalArgumentException("FewShotClassifier: " + s + " support labels for sets of " + n
+            throw new InvalidInputException("FewShotClassifier: " + s + " support labels for sets of " + n
                     + " rows (need at least one support row and one query row)");
         }
         int[] classes = new TreeSet<>(java.util.Arrays.stream(supportLabels).boxed().toList())
@@ -114,7 +121,7 @@ public final class FewShotClassifier {
     private static void checkFinite(Tensor t) {
         for (long i = 0; i < t.size(); i++) {
             if (!Double.isFinite(t.getDouble(i))) {
-                throw new IllegalArgumentException("FewShotClassifier: feature value " + t.getDouble(i)
+                throw new InvalidInputException("FewShotClassifier: feature value " + t.getDouble(i)
                         + " at flat index " + i + " of shape " + t.shapeString());
             }
         }

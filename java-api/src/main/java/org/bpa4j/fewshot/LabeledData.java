@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
+import org.bpa4j.InvalidInputException;
 
 /**
  * A labelled data set held in memory: {@code size()} items of {@code dim()} float features and an
@@ -41,18 +42,18 @@ public final class LabeledData {
      */
     public static LabeledData of(float[] features, int[] labels, int dim) {
         if (features == null || labels == null) {
-            throw new IllegalArgumentException("LabeledData.of: features and labels must not be null");
+            throw new InvalidInputException("LabeledData.of: features and labels must not be null");
         }
         if (dim < 1) {
-            throw new IllegalArgumentException("LabeledData.of: dim must be >= 1, got " + dim);
+            throw new InvalidInputException("LabeledData.of: dim must be >= 1, got " + dim);
         }
         if ((long) labels.length * dim != features.length) {
-            throw new IllegalArgumentException("LabeledData.of: " + features.length + " feature values for "
+            throw new InvalidInputException("LabeledData.of: " + features.length + " feature values for "
                     + labels.length + " items of dim " + dim + " (expected " + (long) labels.length * dim + ")");
         }
         for (int i = 0; i < features.length; i++) {
             if (!Float.isFinite(features[i])) {
-                throw new IllegalArgumentException("LabeledData.of: feature " + i % dim + " of item " + i / dim
+                throw new InvalidInputException("LabeledData.of: feature " + i % dim + " of item " + i / dim
                         + " is " + features[i]);
             }
         }
@@ -62,22 +63,29 @@ public final class LabeledData {
     /** Reads a CSV file: one item a line, the integer label first, then the features; '#' starts a comment line. */
     public static LabeledData readCsv(Path file) throws IOException {
         if (file == null) {
-            throw new IllegalArgumentException("LabeledData.readCsv: file is null");
+            throw new InvalidInputException("LabeledData.readCsv: file is null");
         }
         if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException(file + ": is a folder, not a CSV file");
+            throw new InvalidInputException(file + ": is a folder, not a CSV file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new InvalidInputException(file + ": is not a regular file (a pipe, a FIFO or a device); "
+                    + "save the stream to a file first");
         }
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return readCsv(in, file.toString());
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file");
+            throw new InvalidInputException(file + ": no such file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // a binary file (a .npy given where a CSV is expected) is bad input, not an internal error
+            throw new InvalidInputException(file + ": not a text CSV file (it is not valid UTF-8)");
         }
     }
 
     /** Reads CSV text as {@link #readCsv(Path)} does; {@code source} names it in error messages. */
     public static LabeledData readCsv(Reader reader, String source) throws IOException {
         if (reader == null) {
-            throw new IllegalArgumentException("LabeledData.readCsv: reader is null");
+            throw new InvalidInputException("LabeledData.readCsv: reader is null");
         }
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
         List<float[]> rows = new ArrayList<>();
@@ -94,11 +102,11 @@ public final class LabeledData {
             if (columns < 0) {
                 columns = cells.length;
                 if (columns < 2) {
-                    throw new IllegalArgumentException(source + " line " + lineNumber
+                    throw new InvalidInputException(source + " line " + lineNumber
                             + ": a label and at least one feature are needed, found " + columns + " column");
                 }
             } else if (cells.length != columns) {
-                throw new IllegalArgumentException(source + " line " + lineNumber + ": " + cells.length
+                throw new InvalidInputException(source + " line " + lineNumber + ": " + cells.length
                         + " columns where the first data line has " + columns);
             }
             labels.add(parseLabel(cells[0], source, lineNumber));
@@ -109,7 +117,7 @@ public final class LabeledData {
             rows.add(row);
         }
         if (rows.isEmpty()) {
-            throw new IllegalArgumentException(source + ": no data lines");
+            throw new InvalidInputException(source + ": no data lines");
         }
         int dim = columns - 1;
         float[] features = new float[rows.size() * dim];
@@ -123,7 +131,7 @@ public final class LabeledData {
         try {
             return Integer.parseInt(cell.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + " line " + line + ": label '" + cell.strip()
+            throw new InvalidInputException(source + " line " + line + ": label '" + cell.strip()
                     + "' in column 1 is not an integer");
         }
     }
@@ -133,11 +141,11 @@ public final class LabeledData {
         try {
             v = Float.parseFloat(cell.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + " line " + line + ": '" + cell.strip() + "' in column "
+            throw new InvalidInputException(source + " line " + line + ": '" + cell.strip() + "' in column "
                     + (column + 1) + " is not a number");
         }
         if (!Float.isFinite(v)) {
-            throw new IllegalArgumentException(source + " line " + line + ": column " + (column + 1) + " is " + v);
+            throw new InvalidInputException(source + " line " + line + ": column " + (column + 1) + " is " + v);
         }
         return v;
     }
@@ -159,7 +167,7 @@ public final class LabeledData {
     public float feature(int item, int j) {
         checkItem(item);
         if (j < 0 || j >= dim) {
-            throw new IllegalArgumentException("LabeledData.feature: feature " + j + " out of range [0, " + dim + ")");
+            throw new InvalidInputException("LabeledData.feature: feature " + j + " out of range [0, " + dim + ")");
         }
         return features[item * dim + j];
     }
@@ -187,7 +195,7 @@ public final class LabeledData {
 
     private int checkItem(int item) {
         if (item < 0 || item >= labels.length) {
-            throw new IllegalArgumentException("LabeledData: item " + item + " out of range [0, " + labels.length + ")");
+            throw new InvalidInputException("LabeledData: item " + item + " out of range [0, " + labels.length + ")");
         }
         return item;
     }

@@ -1,6 +1,7 @@
 package org.bpa4j.fewshot;
 
 import java.util.Arrays;
+import org.bpa4j.InvalidInputException;
 
 /**
  * What a {@link FewShotClassifier} says about the queries of one set: the predicted label of each query
@@ -42,7 +43,7 @@ public final class Predictions {
     public double probability(int query, int c) {
         checkQuery(query);
         if (c < 0 || c >= classes.length) {
-            throw new IllegalArgumentException("Predictions.probability: class index " + c + " out of range [0, "
+            throw new InvalidInputException("Predictions.probability: class index " + c + " out of range [0, "
                     + classes.length + ")");
         }
         return probabilities[query * classes.length + c];
@@ -57,7 +58,7 @@ public final class Predictions {
     /** The fraction of queries whose predicted label equals {@code truth[i]}. */
     public double accuracy(int[] truth) {
         if (truth == null || truth.length != predicted.length) {
-            throw new IllegalArgumentException("Predictions.accuracy: " + (truth == null ? "no" : truth.length)
+            throw new InvalidInputException("Predictions.accuracy: " + (truth == null ? "no" : truth.length)
                     + " true labels for " + predicted.length + " queries");
         }
         int right = 0;
@@ -71,7 +72,7 @@ public final class Predictions {
 
     private int checkQuery(int query) {
         if (query < 0 || query >= predicted.length) {
-            throw new IllegalArgumentException("Predictions: query " + query + " out of range [0, "
+            throw new InvalidInputException("Predictions: query " + query + " out of range [0, "
                     + predicted.length + ")");
         }
         return query;

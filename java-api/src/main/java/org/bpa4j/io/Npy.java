@@ -13,7 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 import org.bpa4j.DType;
-import org.bpa4j.MemoryEstimate;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Tensor;
 
 /**
@@ -36,11 +36,16 @@ public final class Npy {
      */
     public static NpyArray read(Path file) throws IOException {
         if (file == null) {
-            throw new IllegalArgumentException("Npy.read: file is null");
+            throw new InvalidInputException("Npy.read: file is null");
         }
         String source = file.toString();
         if (Files.isDirectory(file)) {
             throw new NpyFormatException(source + ": is a folder, not a .npy file");
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // a FIFO would block until a writer comes, and a pipe or device has no size to check the header by
+            throw new NpyFormatException(source + ": is not a regular file (a pipe, a FIFO or a device); .npy input"
+                    + " is read from regular files only: save the stream to a file first");
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = channel.size();
@@ -49,13 +54,13 @@ public final class Npy {
                     fileSize, source);
             if (layout.dtype().isFloat() && !layout.fortranOrder()) {
                 // straight into the tensor's array: a 256 MiB gradient costs 256 MiB, not two or three times that
-                MemoryEstimate.checkHeap(layout.dataBytes(), String.format(Locale.ROOT,
-                        "%s: reading %s needs about %,d bytes", source, layout.describe(), layout.dataBytes()));
+                NpyHeap.check(layout.dataBytes(), source, "reading " + layout.describe());
                 return new NpyArray(source, layout.shape(), layout.dtype(), readFloats(channel, layout, source));
             }
-            // the raw bytes and their copy in native order
-            MemoryEstimate.checkHeap(2 * layout.dataBytes(), String.format(Locale.ROOT,
-                    "%s: reading %s needs about %,d bytes", source, layout.describe(), 2 * layout.dataBytes()));
+            // the raw bytes, their copy in native order, and the float64 tensor an integer array becomes
+            // (8 bytes per element whatever the file's: an int8 file is 8 times its size once converted)
+            NpyHeap.check(2.0 * layout.dataBytes() + (layout.dtype().isFloat() ? 0 : 8.0 * layout.count()), source,
+                    "reading " + layout.describe() + (layout.dtype().isFloat() ? "" : " and converting it to float64"));
             byte[] raw = readFully(channel, layout.dataStart(), (int) layout.dataBytes(), source);
             return decode(layout, ByteBuffer.wrap(raw), source);
         } catch (NoSuchFileException e) {
@@ -66,7 +71,7 @@ public final class Npy {
     /** Parses the bytes of a .npy file; {@code source} names it in error messages. */
     public static NpyArray parse(byte[] bytes, String source) {
         if (bytes == null) {
-            throw new IllegalArgumentException("Npy.parse: bytes are null");
+            throw new InvalidInputException("Npy.parse: bytes are null");
         }
         Preamble pre = Preamble.of(bytes, bytes.length, source);
         byte[] header = Arrays.copyOfRange(bytes, pre.headerStart(), pre.headerStart() + pre.headerLength());
@@ -257,7 +262,7 @@ public final class Npy {
     /** Writes a tensor as a version 1.0 .npy file in C order, little-endian, keeping its precision. */
     public static void write(Path file, Tensor tensor) throws IOException {
         if (file == null || tensor == null) {
-            throw new IllegalArgumentException("Npy.write: file and tensor must not be null");
+            throw new InvalidInputException("Npy.write: file and tensor must not be null");
         }
         try (OutputStream out = Files.newOutputStream(file)) {
             write(out, tensor);
@@ -284,8 +289,15 @@ public final class Npy {
         }
     }
 
-    /** Writes integers (labels) as int64, little-endian. */
+    /** Writes integers (labels, indices) as int64, little-endian. */
     public static void write(Path file, long[] values, int... shape) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            write(out, values, shape);
+        }
+    }
+
+    /** Writes integers (labels, indices) of the given shape as int64, little-endian, to a stream. */
+    public static void write(OutputStream out, long[] values, int... shape) throws IOException {
         long count = 1;
         for (int dim : shape) {
             count *= dim;
@@ -294,18 +306,16 @@ public final class Npy {
             throw new IllegalArgumentException("Npy.write: " + values.length + " values for shape "
                     + Tensor.shapeString(shape));
         }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(header("<i8", shape));
-            // in pieces, so that a large index array (n·k int64) needs no second copy of itself
-            ByteBuffer buf = ByteBuffer.allocate(8 * 8192).order(ByteOrder.LITTLE_ENDIAN);
-            for (int at = 0; at < values.length; ) {
-                buf.clear();
-                int end = Math.min(values.length, at + 8192);
-                for (; at < end; at++) {
-                    buf.putLong(values[at]);
-                }
-                out.write(buf.array(), 0, buf.position());
+        out.write(header("<i8", shape));
+        // in pieces, so that a large index array (n·k int64) needs no second copy of itself
+        ByteBuffer buf = ByteBuffer.allocate(8 * 8192).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 0; at < values.length; ) {
+            buf.clear();
+            int end = Math.min(values.length, at + 8192);
+            for (; at < end; at++) {
+                buf.putLong(values[at]);
             }
+            out.write(buf.array(), 0, buf.position());
         }
     }
 

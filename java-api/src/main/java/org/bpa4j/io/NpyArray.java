@@ -3,6 +3,7 @@ package org.bpa4j.io;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.bpa4j.DType;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Tensor;
 
 /**
@@ -30,7 +31,7 @@ public final class NpyArray {
     /** A float array read straight into a float[] (float32) or a double[] (float64). */
     NpyArray(String source, int[] shape, NpyDtype dtype, Object values) {
         if (!(values instanceof float[] || values instanceof double[])) {
-            throw new IllegalArgumentException("NpyArray: values must be a float[] or a double[]");
+            throw new InvalidInputException("NpyArray: values must be a float[] or a double[]");
         }
         this.source = source;
         this.shape = shape;
@@ -126,9 +127,27 @@ public final class NpyArray {
         return Tensor.of(out, shape);
     }
 
-    /** The array as a tensor in the given precision. */
+    /**
+     * The array as a tensor in the given precision, converted in one step (an integer array goes straight
+     * to {@code precision}); a conversion that cannot fit in the heap is refused with the figures.
+     */
     public Tensor toTensor(DType precision) {
-        return toTensor().to(precision);
+        if (precision == null) {
+            throw new InvalidInputException("NpyArray.toTensor: precision is null");
+        }
+        boolean wrapped = values instanceof float[] ? precision == DType.FLOAT32
+                : values instanceof double[] ? precision == DType.FLOAT64
+                : dtype.isFloat() && dtype.size() == precision.byteSize();
+        if (wrapped || shape.length < 1 || shape.length > 3) {
+            return toTensor().to(precision);
+        }
+        NpyHeap.check((double) size() * precision.byteSize(), source, "converting " + Tensor.shapeString(shape)
+                + " of " + dtype.label() + " to " + precision.label());
+        Tensor out = Tensor.zeros(precision, shape);
+        for (long i = 0; i < out.size(); i++) {
+            out.setDouble(i, getDouble(i));
+        }
+        return out;
     }
 
     /**

@@ -16,6 +16,10 @@ record NpyDtype(char kind, int size, ByteOrder order) {
         char kind = descr.charAt(1);
         int size;
         try {
+            // digits only, as NumPy: Integer.parseInt alone would take '<f+4' for float32
+            if (!descr.substring(2).matches("[0-9]{1,3}")) {
+                throw new NumberFormatException(descr);
+            }
             size = Integer.parseInt(descr.substring(2));
         } catch (NumberFormatException e) {
             String name = kindName(kind);

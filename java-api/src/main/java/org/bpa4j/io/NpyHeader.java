@@ -68,6 +68,11 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
                     throw error("expected ',' or '}'");
                 }
             }
+            // NumPy reads the header with ast.literal_eval: after the dict only the padding may follow
+            skip();
+            if (pos < s.length()) {
+                throw error("junk after the header's dict");
+            }
             if (descr == null || fortran == null || shape == null) {
                 throw error("missing " + (descr == null ? "'descr'" : fortran == null ? "'fortran_order'" : "'shape'"));
             }
@@ -123,6 +128,7 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
         private int[] tuple() {
             expect('(');
             List<Integer> dims = new ArrayList<>();
+            boolean comma = false;
             while (true) {
                 skip();
                 if (peek() == ')') {
@@ -146,11 +152,16 @@ record NpyHeader(String descr, boolean fortranOrder, int[] shape) {
                     throw error("dimension too large");
                 }
                 skip();
-                if (peek() == ',') {
+                comma = peek() == ',';
+                if (comma) {
                     pos++;
                 } else if (peek() != ')') {
                     throw error("expected ',' or ')'");
                 }
+            }
+            // (3) is the number 3 in Python, not a tuple: NumPy refuses it as a shape
+            if (dims.size() == 1 && !comma) {
+                throw error("a shape of one dimension needs its comma, (n,)");
             }
             return dims.stream().mapToInt(Integer::intValue).toArray();
         }

@@ -9,8 +9,10 @@ import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BlockKernel;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaPass;
+import org.bpa4j.spi.MemoryNeed;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
+import org.bpa4j.spi.Workload;
 
 /**
  * The oracle: plain scalar Java in double precision, written to be read, not to be fast. Always
@@ -30,6 +32,11 @@ public final class ReferenceBackend implements Backend {
     @Override
     public String details() {
         return "scalar Java in double precision";
+    }
+
+    @Override
+    public MemoryNeed memory(Workload call) {
+        return ReferenceMemory.of(call);
     }
 
     @Override

@@ -23,6 +23,16 @@ public interface Backend {
     }
 
     /**
+     * What this backend allocates on the Java heap for {@code call}, beyond the outputs the API allocates
+     * (what it keeps for the backward pass and its largest workspace); the API refuses a call whose sum
+     * does not fit before running it. Memory off the heap (a GPU's) the backend checks itself. The default:
+     * nothing beyond the outputs.
+     */
+    default MemoryNeed memory(Workload call) {
+        return MemoryNeed.NONE;
+    }
+
+    /**
      * BPA forward (SPEC §2). {@code x} is (n, d) or (B, n, d); {@code labels[b]} are the labels of the
      * first rows of set b, or null for a set without labels; {@code labels} itself may be null.
      */

@@ -163,7 +163,8 @@ public class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusals")
     void refusedWithAMessageThatNamesTheProblemAndWhere(Refusal r) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r.call());
+        // one type for bad input, whatever the check (docs/RELIABILITY.md, "Bad input")
+        IllegalArgumentException e = assertThrows(org.bpa4j.InvalidInputException.class, r.call());
         assertNamed(e, r.words());
     }
 

@@ -21,7 +21,7 @@ public final class MemoryProbe {
         try {
             run(args);
             System.out.println("DONE");
-        } catch (IllegalArgumentException e) {
+        } catch (org.bpa4j.InvalidInputException e) {
             System.out.println("REFUSED " + e.getMessage());
         } catch (Throwable t) {
             System.out.println("CRASHED " + t);

@@ -9,8 +9,10 @@ import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BlockKernel;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaPass;
+import org.bpa4j.spi.MemoryNeed;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
+import org.bpa4j.spi.Workload;
 
 /**
  * The CUDA backend: cuBLAS for the Gram matrices and bpa4j's own kernels (a fatbin loaded with the driver
@@ -41,6 +43,22 @@ public final class CudaBackend implements Backend {
         return a.available() ? a.reason() + "; float32 on the device, cuBLAS SGEMM, log-domain Sinkhorn kernels, sets of n ≤ "
                 + SmallSets.MAX_N + " one block each, BAM loss"
                 : "unavailable: " + a.reason();
+    }
+
+    /**
+     * The host side only: the GPU's workspaces are checked against the device's free memory when they are
+     * allocated; on the heap the backend converts through staging buffers of about one input's size.
+     */
+    @Override
+    public MemoryNeed memory(Workload call) {
+        double bytes = switch (call) {
+            case Workload.BpaForward w -> (double) w.n() * w.d() * Float.BYTES;
+            case Workload.BpaBackward w -> (double) w.n() * w.d() * Float.BYTES;
+            case Workload.SinkhornForward w -> (w.n() + (double) w.m()) * Double.BYTES;
+            case Workload.SinkhornBackward w -> 0;
+            case Workload.BamForward w -> 2.0 * (w.distill() ? 2 : 1) * w.n() * w.d() * Float.BYTES;
+        };
+        return new MemoryNeed(bytes, 0);
     }
 
     @Override

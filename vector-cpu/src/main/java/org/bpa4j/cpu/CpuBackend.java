@@ -12,8 +12,10 @@ import org.bpa4j.spi.BlockKernel;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
+import org.bpa4j.spi.MemoryNeed;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
+import org.bpa4j.spi.Workload;
 
 /**
  * The SIMD CPU backend: float32 kernels written with jdk.incubator.vector, multi-threaded over row blocks
@@ -93,6 +95,11 @@ public final class CpuBackend implements Backend {
             return p.availability.reason();
         }
         return "float32, " + p.operations.species() + ", " + threads + " thread" + (threads == 1 ? "" : "s");
+    }
+
+    @Override
+    public MemoryNeed memory(Workload call) {
+        return CpuMemory.of(call, threads);
     }
 
     @Override

@@ -217,7 +217,7 @@ class CliBadInputTest {
 
     static List<Named<Case>> otherRefusals() {
         List<Named<Case>> c = new ArrayList<>();
-        c.add(refusal("sinkhorn: NaN in the cost", d -> sinkhorn(d, npy(d, "M.npy", with(x(3, 4), 6, Double.NaN))),
+        c.add(refusal("sinkhorn: NaN in the cost", d -> sinkhorn(d, npy(d, "M.npy", with(x(3, 3), 5, Double.NaN))),
                 "cost", "nan", "row 1", "column 2"));
         c.add(refusal("sinkhorn: 1-D cost", d -> sinkhorn(d, numpy(d, "one_d.npy")), "(5,)"));
         c.add(refusal("sinkhorn: complex cost", d -> sinkhorn(d, numpy(d, "complex128.npy")), "dtype complex128"));
