@@ -87,7 +87,7 @@ public final class Sinkhorn {
         SinkhornResult result;
         try {
             result = new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend.device(),
-                    "reg " + reg + ", " + iterations + " iterations");
+                    "reg " + reg + ", " + iterations + " iterations", tolerance);
         } catch (OutOfMemoryError e) {
             throw MemoryEstimate.ranOut(need, "Sinkhorn.solve", e);
         }

@@ -11,12 +11,39 @@ public final class SinkhornResult {
 
     /** The options, for messages. */
     private final String options;
+    /** The tolerance asked for, or NaN for a fixed number of iterations. */
+    private final double tolerance;
 
     SinkhornResult(SinkhornPass pass, int[] shape, Device device, String options) {
+        this(pass, shape, device, options, Double.NaN);
+    }
+
+    SinkhornResult(SinkhornPass pass, int[] shape, Device device, String options, double tolerance) {
         this.pass = pass;
         this.shape = shape;
         this.device = device;
         this.options = options;
+        this.tolerance = tolerance;
+    }
+
+    /**
+     * Whether the solve reached its tolerance: every set's final row-marginal error ‖P·1 − a‖₁ is at most the
+     * tolerance given to {@link Sinkhorn.Builder#tolerance(double)}. False when the cap on iterations came first,
+     * as for a float32 solve asked for a tolerance below what float32 can resolve (about 1e-6 relative), and false
+     * for a solve without a tolerance, which runs a fixed number of iterations and checks nothing.
+     *
+     * @return true when a tolerance was set and every set met it
+     */
+    public boolean converged() {
+        if (Double.isNaN(tolerance)) {
+            return false;
+        }
+        for (double e : pass.marginalError()) {
+            if (!(e <= tolerance)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** logP, shaped like the cost. */

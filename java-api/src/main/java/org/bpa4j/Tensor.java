@@ -81,6 +81,62 @@ public final class Tensor {
         return new Tensor(MemorySegment.ofArray(data), DType.FLOAT64, shape, "Tensor.of(double[])");
     }
 
+    /**
+     * A (rows, cols) float32 tensor holding a copy of a rectangular Java matrix ({@code rows[i][j]} is entry
+     * (i, j)); an empty matrix gives shape (0, 0).
+     *
+     * @param rows the matrix, one array per row, every row of the same length
+     * @return a new tensor of shape (rows.length, rows[0].length), independent of the arrays
+     * @throws IllegalArgumentException when the matrix or a row is null, or the rows differ in length (the message
+     *     names the row)
+     */
+    public static Tensor of(float[][] rows) {
+        int cols = matrixColumns(rows, rows == null ? 0 : rows.length, i -> rows[i] == null ? -1 : rows[i].length,
+                "Tensor.of(float[][])");
+        float[] data = new float[Math.multiplyExact(rows.length, cols)];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, data, i * cols, cols);
+        }
+        return of(data, rows.length, cols);
+    }
+
+    /**
+     * A (rows, cols) float64 tensor holding a copy of a rectangular Java matrix; as {@link #of(float[][])}.
+     *
+     * @param rows the matrix, one array per row, every row of the same length
+     * @return a new tensor of shape (rows.length, rows[0].length), independent of the arrays
+     * @throws IllegalArgumentException when the matrix or a row is null, or the rows differ in length
+     */
+    public static Tensor of(double[][] rows) {
+        int cols = matrixColumns(rows, rows == null ? 0 : rows.length, i -> rows[i] == null ? -1 : rows[i].length,
+                "Tensor.of(double[][])");
+        double[] data = new double[Math.multiplyExact(rows.length, cols)];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, data, i * cols, cols);
+        }
+        return of(data, rows.length, cols);
+    }
+
+    /** The common row length of a Java matrix, checked; -1 from {@code length} marks a null row. */
+    private static int matrixColumns(Object matrix, int count, java.util.function.IntUnaryOperator length,
+            String where) {
+        if (matrix == null) {
+            throw new IllegalArgumentException(where + ": the matrix is null");
+        }
+        int cols = count == 0 ? 0 : length.applyAsInt(0);
+        for (int i = 0; i < count; i++) {
+            int len = length.applyAsInt(i);
+            if (len < 0) {
+                throw new IllegalArgumentException(where + ": row " + i + " is null");
+            }
+            if (len != cols) {
+                throw new IllegalArgumentException(where + ": row " + i + " has " + len + " values but row 0 has "
+                        + cols + " (the matrix must be rectangular)");
+            }
+        }
+        return cols;
+    }
+
     /** Wraps a memory segment (no copy), read in native byte order. */
     public static Tensor of(MemorySegment segment, DType dtype, int... shape) {
         if (segment == null || dtype == null) {
@@ -247,6 +303,46 @@ public final class Tensor {
             out[i] = segment.getAtIndex(F32, i);
         }
         return out;
+    }
+
+    /**
+     * A copy of a 2-D tensor as a Java matrix of floats (float64 values are rounded).
+     *
+     * @return a new array of {@link #rows()} rows of {@link #cols()} values each
+     * @throws IllegalArgumentException when the tensor is not 2-D (a batch: take {@link #set(int)} first)
+     */
+    public float[][] toFloat2D() {
+        checkMatrix("Tensor.toFloat2D");
+        float[][] out = new float[shape[0]][shape[1]];
+        for (int i = 0; i < out.length; i++) {
+            for (int j = 0; j < shape[1]; j++) {
+                out[i][j] = getFloat((long) i * shape[1] + j);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A copy of a 2-D tensor as a Java matrix of doubles.
+     *
+     * @return a new array of {@link #rows()} rows of {@link #cols()} values each
+     * @throws IllegalArgumentException when the tensor is not 2-D (a batch: take {@link #set(int)} first)
+     */
+    public double[][] toDouble2D() {
+        checkMatrix("Tensor.toDouble2D");
+        double[][] out = new double[shape[0]][shape[1]];
+        for (int i = 0; i < out.length; i++) {
+            for (int j = 0; j < shape[1]; j++) {
+                out[i][j] = getDouble((long) i * shape[1] + j);
+            }
+        }
+        return out;
+    }
+
+    private void checkMatrix(String where) {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException(where + ": the tensor must be 2-D, got shape " + Arrays.toString(shape));
+        }
     }
 
     private void checkArraySize() {
