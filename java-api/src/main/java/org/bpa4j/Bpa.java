@@ -5,7 +5,7 @@ import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 
 /**
- * The Balanced-Pairwise-Affinities (BPA / SOT) feature transform, SPEC §2: n feature vectors become an
+ * The Balanced-Pairwise-Affinities (BPA / SOT) feature transform, docs/MATH.md §2: n feature vectors become an
  * n×n matrix whose rows are the new features. Immutable and thread-safe; build once, call from any thread.
  *
  * <pre>{@code
@@ -212,7 +212,7 @@ public final class Bpa {
         return precision;
     }
 
-    /** Options of SPEC §2, with the paper's defaults. */
+    /** Options of docs/MATH.md §2, with the paper's defaults. */
     public static final class Builder {
         private Metric metric = Metric.COSINE;
         private double reg = 0.1;

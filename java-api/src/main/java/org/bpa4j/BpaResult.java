@@ -36,7 +36,7 @@ public final class BpaResult {
     }
 
     /**
-     * ∂L/∂X given ∂L/∂Z, shaped like X. Exact for the unrolled iterations (SPEC §3). May be called more
+     * ∂L/∂X given ∂L/∂Z, shaped like X. Exact for the unrolled iterations (docs/MATH.md §3). May be called more
      * than once, with different gradients.
      */
     public Tensor backward(Tensor gradOutput) {

@@ -2,7 +2,7 @@ package org.bpa4j;
 
 import java.util.Locale;
 
-/** The cost between two feature vectors (SPEC §2, step 1). */
+/** The cost between two feature vectors (docs/MATH.md §2, step 1). */
 public enum Metric {
     /** C_ij = 1 − x̂_i·x̂_j with x̂ = x / max(‖x‖, 1e-12). */
     COSINE,

@@ -4,7 +4,7 @@ import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.SinkhornOptions;
 
 /**
- * Log-domain Sinkhorn (SPEC §1): rows first, then columns, for a fixed number of iterations or until the
+ * Log-domain Sinkhorn (docs/MATH.md §1): rows first, then columns, for a fixed number of iterations or until the
  * row-marginal error ‖P·1 − a‖₁ falls below a tolerance (the iterations then being the cap).
  * Immutable and thread-safe.
  *

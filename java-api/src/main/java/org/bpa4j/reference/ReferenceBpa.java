@@ -4,7 +4,7 @@ import org.bpa4j.Metric;
 import org.bpa4j.spi.BpaOptions;
 
 /**
- * BPA on one set, SPEC §2 forward and §3 backward, in double precision. Keeps the cost's state, logK
+ * BPA on one set, docs/MATH.md §2 forward and §3 backward, in double precision. Keeps the cost's state, logK
  * and the Sinkhorn duals between the two passes.
  */
 final class ReferenceBpa {

@@ -6,7 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * BPA on one set (SPEC §2 forward, §3 backward) in float32. Between the passes it keeps one n×n matrix
+ * BPA on one set (docs/MATH.md §2 forward, §3 backward) in float32. Between the passes it keeps one n×n matrix
  * (logK, or K = exp(logK − max) when the Sinkhorn runs on scaling vectors), the duals of every iteration
  * and the cost's own state; the plan and Z are recomputed from them.
  */

@@ -6,7 +6,7 @@ import org.bpa4j.spi.BamOptions;
 import org.bpa4j.spi.BamPass;
 
 /**
- * The BAM loss (SPEC §4) on the CPU in float32: the products Q = ẑ·Tgᵀ, ∂Q·Tg and ∂Qᵀ·ẑ with SIMD lanes
+ * The BAM loss (docs/MATH.md §4) on the CPU in float32: the products Q = ẑ·Tgᵀ, ∂Q·Tg and ∂Qᵀ·ẑ with SIMD lanes
  * along the embedding dimension and rows spread over the backend's threads; the softmax and the target
  * Sinkhorn accumulate in double. The forward pass keeps ∂loss/∂Q (and its transpose), so each gradient is
  * one product and the normalisation's backward. Results are the same bit for bit on any thread count.
@@ -57,7 +57,7 @@ public final class CpuBam implements BamPass {
         this.gradQTransposed = transpose(gradQ, n, nt);
     }
 
-    /** The loss of SPEC §4 on z (N, d), with a teacher (N, d) or null; inputs validated by the API. */
+    /** The loss of docs/MATH.md §4 on z (N, d), with a teacher (N, d) or null; inputs validated by the API. */
     public static CpuBam compute(BamOptions options, Tensor z, Tensor zTeacher, ParallelLoop loop) {
         return new CpuBam(options, z, zTeacher, loop);
     }
