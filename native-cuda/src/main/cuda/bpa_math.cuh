@@ -12,7 +12,8 @@
 
 namespace bpa {
 
-// docs/MATH.md §2 step 2: C_ii = 1e5, so exp(-C_ii / reg) is 0 in float32.
+// docs/MATH.md §2 step 2: C_ii = 1e5, so exp(-C_ii / reg) is 0 in float32. These constants and the output modes
+// below are the Java ones (org.bpa4j.spi.MathConstants, org.bpa4j.cuda.OutputModes): KernelConstantsTest checks.
 constexpr float MASKED_COST = 1e5f;
 // docs/MATH.md §2 step 1: x / max(|x|, 1e-12).
 constexpr float NORM_FLOOR = 1e-12f;

@@ -9,7 +9,7 @@ import org.bpa4j.spi.BpaOptions;
  */
 final class ReferenceBpa {
     /** The masked diagonal's cost: exp(−1e5/ε) is 0 in every precision. */
-    static final double MASKED_COST = 1e5;
+    static final double MASKED_COST = org.bpa4j.spi.MathConstants.MASKED_COST;
 
     private final BpaOptions options;
     private final int n;

@@ -16,8 +16,8 @@ import org.bpa4j.spi.BpaPass;
  * backward pass recomputes the base matrix with one GEMM and the plans from it.
  */
 final class CudaBpa implements BpaPass {
-    private static final int OUTPUT_EXP = 1;
-    private static final int OUTPUT_SIGMOID = 2;
+    private static final int OUTPUT_EXP = OutputModes.EXP;
+    private static final int OUTPUT_SIGMOID = OutputModes.SIGMOID;
 
     private final CudaContext context;
     private final BpaOptions options;

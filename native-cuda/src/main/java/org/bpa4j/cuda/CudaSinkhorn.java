@@ -15,7 +15,7 @@ import org.bpa4j.spi.SinkhornPass;
  * computed but not used). Between the passes only the dual vectors stay on the host.
  */
 final class CudaSinkhorn implements SinkhornPass {
-    private static final int OUTPUT_LOG = 0;
+    private static final int OUTPUT_LOG = OutputModes.LOG;
 
     private final CudaContext context;
     private final SinkhornOptions options;

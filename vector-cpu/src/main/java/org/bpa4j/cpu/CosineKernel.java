@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * backward ∂L/∂x̂ = (G + Gᵀ)x̂/ε for G = ∂L/∂logK, then through the normalisation.
  */
 final class CosineKernel implements CostKernel {
-    static final double NORM_FLOOR = 1e-12;
+    static final double NORM_FLOOR = org.bpa4j.spi.MathConstants.NORM_FLOOR;
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
 

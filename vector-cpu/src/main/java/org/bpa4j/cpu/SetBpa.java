@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SetBpa {
     /** The masked diagonal's cost: exp(−1e5/ε) is 0 in every precision. */
-    static final double MASKED_COST = 1e5;
+    static final double MASKED_COST = org.bpa4j.spi.MathConstants.MASKED_COST;
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
 

@@ -7,7 +7,7 @@ import org.bpa4j.Tensor;
  * summed in double), and the gradient back through that division.
  */
 final class CpuUnitRows {
-    static final double NORM_FLOOR = 1e-12;
+    static final double NORM_FLOOR = org.bpa4j.spi.MathConstants.NORM_FLOOR;
     /** Rows per parallel task. */
     static final int CHUNK = 32;
 
