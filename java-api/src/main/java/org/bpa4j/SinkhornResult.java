@@ -2,7 +2,10 @@ package org.bpa4j;
 
 import org.bpa4j.spi.SinkhornPass;
 
-/** A Sinkhorn solve: the plan, its logarithm, the duals, the iterations run and the way back to ∂L/∂C. */
+/**
+ * A Sinkhorn solve: the plan, its logarithm, the duals, the iterations run, whether the tolerance was met, and
+ * the way back to ∂L/∂C. Immutable once made; safe to read from several threads.
+ */
 public final class SinkhornResult {
     private final SinkhornPass pass;
     private final int[] shape;
@@ -46,12 +49,20 @@ public final class SinkhornResult {
         return true;
     }
 
-    /** logP, shaped like the cost. */
+    /**
+     * logP = u_i + logK_ij + v_j, shaped like the cost (−∞ where a row or column has no mass).
+     *
+     * @return (n, m) or (B, n, m)
+     */
     public Tensor logPlan() {
         return pass.logPlan();
     }
 
-    /** P = exp(logP), computed on first use. */
+    /**
+     * P = exp(logP), computed on first use (thread-safe).
+     *
+     * @return (n, m) or (B, n, m)
+     */
     public synchronized Tensor plan() {
         if (plan == null) {
             Tensor log = pass.logPlan();
@@ -64,17 +75,29 @@ public final class SinkhornResult {
         return plan;
     }
 
-    /** Final row duals u: (n) or (B, n). */
+    /**
+     * The final row duals u.
+     *
+     * @return (n) or (B, n)
+     */
     public Tensor u() {
         return pass.u();
     }
 
-    /** Final column duals v: (m) or (B, m). */
+    /**
+     * The final column duals v.
+     *
+     * @return (m) or (B, m)
+     */
     public Tensor v() {
         return pass.v();
     }
 
-    /** Iterations run (the largest over the sets of a batch). */
+    /**
+     * The iterations run.
+     *
+     * @return the largest over the sets of a batch
+     */
     public int iterations() {
         int max = 0;
         for (int it : pass.iterations()) {
@@ -83,12 +106,20 @@ public final class SinkhornResult {
         return max;
     }
 
-    /** Iterations run for each set. */
+    /**
+     * The iterations run for each set.
+     *
+     * @return a new array of B counts (1 for an unbatched cost)
+     */
     public int[] iterationsPerSet() {
         return pass.iterations().clone();
     }
 
-    /** Final row-marginal error ‖P·1 − a‖₁ (the largest over the sets of a batch). */
+    /**
+     * The final row-marginal error ‖P·1 − a‖₁.
+     *
+     * @return the largest over the sets of a batch
+     */
     public double marginalError() {
         double max = 0;
         for (double e : pass.marginalError()) {
@@ -97,11 +128,23 @@ public final class SinkhornResult {
         return max;
     }
 
+    /**
+     * The backend that solved it.
+     *
+     * @return never AUTO
+     */
     public Device device() {
         return device;
     }
 
-    /** ∂L/∂C given ∂L/∂logP, exact for the iterations that were run. */
+    /**
+     * ∂L/∂C given ∂L/∂logP, exact for the iterations that were run.
+     *
+     * @param gradLogPlan ∂L/∂logP, shaped like {@link #logPlan()}, finite
+     * @return ∂L/∂C, shaped like the cost
+     * @throws IllegalArgumentException when the gradient is null, misshaped or not finite, or when the pass would
+     *     need more memory than the JVM has
+     */
     public Tensor backward(Tensor gradLogPlan) {
         InputChecks.sameShape(gradLogPlan, shape, "SinkhornResult.backward: gradient");
         int sets = shape.length == 3 ? shape[0] : 1;
