@@ -5,7 +5,7 @@ the same sequence of tensor operations with the collectives of a world of one pr
 all_reduce over one process is the identity) and tensors on the CPU: F.normalize, Q = z @ targets.t(), the
 positive mask filled with the dtype's most negative value, the SwAV-style Sinkhorn on exp(Q/eps - max)
 transposed, the top-k masking, log_softmax of Q/tau and the loop of cross-entropies over view pairs.
-SPEC §4 in the project docs defines the loss these operations compute.
+docs/MATH.md §4 in the project docs defines the loss these operations compute.
 
     /usr/bin/python3 bench/authors_bam.py --check java-api/src/test/resources/golden/bam
     /usr/bin/python3 bench/authors_bam.py --sizes 256x256,64x256 --large-crops 2 --local-crops 6 --threads 2

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""BPA (SPEC §2 forward, autograd backward) in plain PyTorch: the baseline bpa4j is compared with.
+"""BPA (docs/MATH.md §2 forward, autograd backward) in plain PyTorch: the baseline bpa4j is compared with.
 
 The same math as the authors' code and as bpa4j: cosine cost, C_ii = 1e5, log-domain Sinkhorn with unit
 marginals (rows first, T iterations, logsumexp), Z = exp(logP) / max Z (the max detached), Z_ii = 1.

@@ -1,5 +1,5 @@
 // Host-side tests of the BAM kernels' math (bam_math.cuh): the CUDA backend's BAM pass replayed on the CPU
-// (host_bam.h) against the authors' golden cases and, on random inputs with every option, against SPEC §4
+// (host_bam.h) against the authors' golden cases and, on random inputs with every option, against docs/MATH.md §4
 // in double precision (bam_reference.h). Exit code 0 when every check passes.
 #include "bam_reference.h"
 #include "checks.h"

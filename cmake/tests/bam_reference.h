@@ -1,4 +1,4 @@
-// The BAM loss (SPEC §4) in plain double precision, written like the Java reference backend
+// The BAM loss (docs/MATH.md §4) in plain double precision, written like the Java reference backend
 // (org.bpa4j.reference.ReferenceBam): the judge of the host-side BAM tests on random inputs.
 #pragma once
 

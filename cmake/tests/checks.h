@@ -1,4 +1,4 @@
-// What the host-side tests share: counted checks, closeness relative to the largest expected value (SPEC
+// What the host-side tests share: counted checks, closeness relative to the largest expected value (docs/MATH.md
 // §5's tolerance), and a seeded generator.
 #pragma once
 

@@ -1,4 +1,4 @@
-// SPEC §1-§3 in plain double precision, written like the Java reference backend: the judge of the
+// docs/MATH.md §1-§3 in plain double precision, written like the Java reference backend: the judge of the
 // host-side kernel tests.
 #pragma once
 

@@ -112,7 +112,7 @@ struct BpaOptions {
     std::vector<int> labels;
 };
 
-// SPEC §2 step 1 as CostSetup runs it: bpa_normalize_rows, the Gram GEMM (a plain loop here), and for the
+// docs/MATH.md §2 step 1 as CostSetup runs it: bpa_normalize_rows, the Gram GEMM (a plain loop here), and for the
 // Euclidean cost bpa_euclidean_distances + reduce_max_per_set.
 struct Cost {
     int B, n, d;

@@ -1,5 +1,5 @@
 // Host-side tests of the kernel math: the __host__ __device__ functions of native-cuda/src/main/cuda,
-// driven on the CPU in the order the CUDA backend launches the kernels (host_pipeline.h), against SPEC
+// driven on the CPU in the order the CUDA backend launches the kernels (host_pipeline.h), against docs/MATH.md
 // §1-§3 in double precision (double_reference.h). Exit code 0 when every check passes.
 
 #include "checks.h"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""BPA (SPEC §2, cosine, unit marginals) in plain PyTorch: the baseline the CUDA backend is compared with.
+"""BPA (docs/MATH.md §2, cosine, unit marginals) in plain PyTorch: the baseline the CUDA backend is compared with.
 
 The same math as bpa4j, written the way a PyTorch user would (logsumexp half-steps, autograd for the
 backward pass), on tensors that already live on the device; times are medians over --repeats runs,

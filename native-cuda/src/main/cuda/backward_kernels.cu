@@ -1,4 +1,4 @@
-// The backward pass of SPEC §3 beyond the plan-weighted row sums (sinkhorn_kernels.cu): the gradient
+// The backward pass of docs/MATH.md §3 beyond the plan-weighted row sums (sinkhorn_kernels.cu): the gradient
 // entering logP, the final combination into ∂L/∂C, and the way back through the cost to the features.
 #include "block_reduce.cuh"
 #include "row_math.cuh"
@@ -33,7 +33,7 @@ extern "C" __global__ void bpa_grad_logp(const float* base, int n, int cols, int
     }
 }
 
-// In place, grad: A → outScale · ∂L/∂logK (SPEC §3; outScale = -1/reg gives ∂L/∂C), 0 on the diagonal
+// In place, grad: A → outScale · ∂L/∂logK (docs/MATH.md §3; outScale = -1/reg gives ∂L/∂C), 0 on the diagonal
 // when zeroDiag. One block per row i of set b; sets stop at setIters[b] (optional, else `iterations`).
 // For the Euclidean cost also rowDot_i = Σ_j out_ij D_ij and rowTies_i = #{j : D_ij = max D} (optional).
 extern "C" __global__ void sinkhorn_grad_combine(const float* base, int rows, int cols, int kind, int maskDiag,
@@ -67,7 +67,7 @@ extern "C" __global__ void sinkhorn_grad_combine(const float* base, int rows, in
     }
 }
 
-// In place, grad: S = ∂L/∂C → V_ij = ∂L/∂D_ij / D_ij (Euclidean, SPEC §3), where the max's gradient
+// In place, grad: S = ∂L/∂C → V_ij = ∂L/∂D_ij / D_ij (Euclidean, docs/MATH.md §3), where the max's gradient
 // -Σ S_kl D_kl / max² (dotSum[b] = Σ S_kl D_kl) goes evenly to the tieSum[b] entries attaining the max.
 // rowSums_i = Σ_j V_ij. One block per row.
 extern "C" __global__ void bpa_euclidean_weights(float* grad, const float* dist, int n, const float* setScale,

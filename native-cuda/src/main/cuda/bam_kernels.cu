@@ -1,4 +1,4 @@
-// The BAM loss (SPEC §4) beyond the products and normalisations (cuBLAS and cost_kernels.cu): the target
+// The BAM loss (docs/MATH.md §4) beyond the products and normalisations (cuBLAS and cost_kernels.cu): the target
 // Sinkhorn in the log domain, top-k, and the source step that yields the loss and ∂loss/∂Q. The matrices
 // are N×N_t with N_t·N a few thousand to a few million entries: one block per row, straightforward.
 #include "bam_math.cuh"
@@ -79,7 +79,7 @@ extern "C" __global__ void bam_keep_renormalize(float* p, BAM_LAYOUT_ARGS, const
     }
 }
 
-// The source step of row r (SPEC §4 steps 6-8): logQ = log-softmax(Q[r, ·]/τ) over unmasked targets, the
+// The source step of row r (docs/MATH.md §4 steps 6-8): logQ = log-softmax(Q[r, ·]/τ) over unmasked targets, the
 // row's share of the loss Σ_c G_c logQ_c into rowLoss[r] (accumulated in double), and ∂loss/∂Q[r, ·] into gradQ (0 where masked:
 // a masked entry carries neither loss nor gradient). One block per row of Q (N×N_t).
 extern "C" __global__ void bam_source_rows(const float* q, BAM_LAYOUT_ARGS, float invTemperature, const float* p,

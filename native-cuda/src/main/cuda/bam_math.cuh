@@ -1,4 +1,4 @@
-// Per-entry mathematics of the BAM loss (SPEC §4), for the kernels of bam_kernels.cu and the host-side
+// Per-entry mathematics of the BAM loss (docs/MATH.md §4), for the kernels of bam_kernels.cu and the host-side
 // tests (cmake/tests), which drive the same functions from a CPU loop. The target is computed in the log
 // domain as the reference backend does: P[j, ·] = softmax_c(A[j, c] + u_c), A = Q_tgt/ε with the positives
 // at −∞, u the duals of the SwAV scalings (the column duals, r, c, max(A) and sum(E) cancel in the final
@@ -18,13 +18,13 @@ struct BamLayout {
     int targets;
     int positiveMasking;
 
-    // Mpos[r, c]: row r and target c are views of the same image (SPEC §4 step 3). Symmetric in its two
+    // Mpos[r, c]: row r and target c are views of the same image (docs/MATH.md §4 step 3). Symmetric in its two
     // indices, so it serves a row of Q_tgt and a row of its transpose alike.
     BPA_HD bool masked(int row, int target) const {
         return positiveMasking && row % batch == target % batch;
     }
 
-    // Whether the target view vt (a large view) is matched with the source view vs (SPEC §4 step 8).
+    // Whether the target view vt (a large view) is matched with the source view vs (docs/MATH.md §4 step 8).
     BPA_HD bool pairs(int targetView, int sourceView) const {
         return targetView < largeCrops && (targetView != sourceView || views == 1);
     }
@@ -54,7 +54,7 @@ BPA_HD float bam_plan_value(float q, bool masked, float invReg, float u, float l
 }
 
 // The rank of target c among one image's targets by the summed plan over the large views, ties to the
-// lower index (as the reference backend): target c is kept when its rank is below topK (SPEC §4 step 5).
+// lower index (as the reference backend): target c is kept when its rank is below topK (docs/MATH.md §4 step 5).
 BPA_HD int bam_top_k_rank(const float* sums, int targets, int c) {
     float s = sums[c];
     int rank = 0;
@@ -65,7 +65,7 @@ BPA_HD int bam_top_k_rank(const float* sums, int targets, int c) {
 }
 
 // G_c = ∂loss/∂logQ[r, c] of source row r (view, image): −weight · Σ P_vt[image, c] over the target views
-// paired with the row's view (SPEC §4 step 8); masked entries are skipped by the caller.
+// paired with the row's view (docs/MATH.md §4 step 8); masked entries are skipped by the caller.
 BPA_HD float bam_source_weight(const float* p, const BamLayout& l, int view, int image, int c) {
     float sum = 0.0f;
     for (int vt = 0; vt < l.largeCrops; vt++) {

@@ -1,4 +1,4 @@
-// Per-element mathematics of SPEC §1-§3, written once for the GPU kernels and for the host-side tests
+// Per-element mathematics of docs/MATH.md §1-§3, written once for the GPU kernels and for the host-side tests
 // (cmake/tests), which drive the same functions from a CPU loop and compare them with plain doubles.
 #pragma once
 
@@ -12,9 +12,10 @@
 
 namespace bpa {
 
-// SPEC §2 step 2: C_ii = 1e5, so exp(-C_ii / reg) is 0 in float32.
+// docs/MATH.md §2 step 2: C_ii = 1e5, so exp(-C_ii / reg) is 0 in float32. These constants and the output modes
+// below are the Java ones (org.bpa4j.spi.MathConstants, org.bpa4j.cuda.OutputModes): KernelConstantsTest checks.
 constexpr float MASKED_COST = 1e5f;
-// SPEC §2 step 1: x / max(|x|, 1e-12).
+// docs/MATH.md §2 step 1: x / max(|x|, 1e-12).
 constexpr float NORM_FLOOR = 1e-12f;
 
 // What the n×m matrix kept on the device holds; logK is derived from it on the fly, which saves the
@@ -97,7 +98,7 @@ BPA_HD float sigmoid(float t) {
     return e / (1.0f + e);
 }
 
-// Z before max-scaling (SPEC §2 step 4), or logP itself.
+// Z before max-scaling (docs/MATH.md §2 step 4), or logP itself.
 BPA_HD float raw_output(float logP, int mode) {
     if (mode == OUTPUT_EXP) {
         return expf(logP);
@@ -108,12 +109,12 @@ BPA_HD float raw_output(float logP, int mode) {
     return logP;
 }
 
-// True where SPEC §2 steps 6-7 overwrite Z_ij (and no gradient passes, SPEC §3).
+// True where docs/MATH.md §2 steps 6-7 overwrite Z_ij (and no gradient passes, docs/MATH.md §3).
 BPA_HD bool overwritten(int i, int j, int maskDiag, int labelCount) {
     return (maskDiag && i == j) || (i < labelCount && j < labelCount);
 }
 
-// One entry of the output, SPEC §2 steps 4-7. rawScale is the raw value at the largest logP (1 when
+// One entry of the output, docs/MATH.md §2 steps 4-7. rawScale is the raw value at the largest logP (1 when
 // max-scaling is off); labels are the set's first labelCount labels.
 BPA_HD float output_value(float logP, int i, int j, int mode, int maskDiag, float rawScale, int labelCount,
         const int* labels) {
@@ -129,7 +130,7 @@ BPA_HD float output_value(float logP, int i, int j, int mode, int maskDiag, floa
     return raw_output(logP, mode) / rawScale;
 }
 
-// ∂L/∂logP_ij from ∂L/∂Z_ij (SPEC §3): the max is a constant; overwritten entries pass nothing.
+// ∂L/∂logP_ij from ∂L/∂Z_ij (docs/MATH.md §3): the max is a constant; overwritten entries pass nothing.
 BPA_HD float grad_logp_value(float logP, float gradZ, int i, int j, int mode, int maskDiag, float rawScale,
         int labelCount) {
     if (overwritten(i, j, maskDiag, labelCount)) {
@@ -150,7 +151,7 @@ BPA_HD float distance_from_gram(float sqI, float sqJ, float gram, bool diagonal)
 }
 
 // The Euclidean backward weight V_ij = ∂L/∂D_ij / D_ij, where ∂L/∂D_ij = S_ij / max plus, for the entries
-// attaining the max, an even share of the max's gradient gradMax (SPEC §3). 0 where D_ij = 0.
+// attaining the max, an even share of the max's gradient gradMax (docs/MATH.md §3). 0 where D_ij = 0.
 BPA_HD float euclidean_weight(float gradCost, float dist, float maxDist, float gradMax, float ties) {
     if (dist == 0.0f || maxDist == 0.0f) {
         return 0.0f;

@@ -1,4 +1,4 @@
-// Cost side of SPEC §2 step 1: row norms / normalisation before the Gram GEMM (done by cuBLAS), and the
+// Cost side of docs/MATH.md §2 step 1: row norms / normalisation before the Gram GEMM (done by cuBLAS), and the
 // Euclidean epilogue that turns the Gram matrix into distances.
 #include "block_reduce.cuh"
 

@@ -1,4 +1,4 @@
-// SPEC §2 steps 3-7 (and the Sinkhorn log-plan): every output entry from the stored base matrix and the
+// docs/MATH.md §2 steps 3-7 (and the Sinkhorn log-plan): every output entry from the stored base matrix and the
 // final duals. Entry-wise, so it may write over the base matrix in place.
 #include "block_reduce.cuh"
 

@@ -84,7 +84,7 @@ BPA_HD size_t history_slot(int t, int b, int sets, int len) {
     return ((size_t)t * sets + b) * len;
 }
 
-// ∂L/∂logK_ij = A_ij - Σ_t (ḡvᵗ_j Pᶜᵗ_ij + ḡuᵗ_i Pʳᵗ_ij), SPEC §3, with the plans recomputed from logK and
+// ∂L/∂logK_ij = A_ij - Σ_t (ḡvᵗ_j Pᶜᵗ_ij + ḡuᵗ_i Pʳᵗ_ij), docs/MATH.md §3, with the plans recomputed from logK and
 // the stored duals: Pᶜᵗ_ij = exp(uᵗ_i + logK_ij + vᵗ_j - β_j), Pʳᵗ_ij = exp(uᵗ_i - α_i + logK_ij + vᵗ⁻¹_j).
 // Summing after all ḡuᵗ, ḡvᵗ are known gives the same value as the reference's step-by-step updates.
 BPA_HD float grad_logk_element(float a, float lk, int iterations, int b, int i, int j, const DualHistory& h) {

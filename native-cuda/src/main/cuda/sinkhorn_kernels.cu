@@ -1,5 +1,5 @@
-// The log-domain Sinkhorn half-steps of SPEC §1 and the plan-weighted row sums of its backward pass
-// (SPEC §3). One block per row of one set (blockIdx.x = b·rows + i); the matrix is read once per launch,
+// The log-domain Sinkhorn half-steps of docs/MATH.md §1 and the plan-weighted row sums of its backward pass
+// (docs/MATH.md §3). One block per row of one set (blockIdx.x = b·rows + i); the matrix is read once per launch,
 // coalesced. A column step runs as a row step on the transposed matrix (for BPA the matrix is symmetric).
 #include "block_reduce.cuh"
 #include "row_math.cuh"

@@ -1,6 +1,6 @@
 // The small-set path (few-shot episodes, n ≤ 128, in batches of thousands): one thread block per set,
-// the set's logK in shared memory, all T Sinkhorn iterations of the forward pass (SPEC §1-§2) or of the
-// backward pass (SPEC §3) in one launch. The base matrix comes from the same cost setup as the multi-launch
+// the set's logK in shared memory, all T Sinkhorn iterations of the forward pass (docs/MATH.md §1-§2) or of the
+// backward pass (docs/MATH.md §3) in one launch. The base matrix comes from the same cost setup as the multi-launch
 // path (cuBLAS Gram, Euclidean epilogue), and the duals are stored in the same history layout, so the
 // two paths can be mixed: a forward on one and the backward on the other.
 //
@@ -71,8 +71,8 @@ BPA_HD void small_load_log_kernel(Team& team, const SmallSets& s, int b, float* 
     }
 }
 
-// Forward pass of set b: T iterations of SPEC §1 with unit marginals (rows first, then columns; logK is
-// symmetric, so a column step is a row step), then Z (SPEC §2 steps 4-7) into out (which may be the base
+// Forward pass of set b: T iterations of docs/MATH.md §1 with unit marginals (rows first, then columns; logK is
+// symmetric, so a column step is a row step), then Z (docs/MATH.md §2 steps 4-7) into out (which may be the base
 // matrices themselves: the set's base is read before the first barrier). Writes the duals of every
 // iteration into uHist/vHist at history_slot(t, b, sets, n) (slot 0: zeros) and, when setMaxLogP is not
 // null, the set's largest logP, whose raw value divides Z (max-scaling).
@@ -138,7 +138,7 @@ BPA_HD void small_set_forward(Team& team, const SmallSets& s, int b, int mode, c
     }
 }
 
-// Backward pass of set b (SPEC §3), in place on grad: ∂L/∂Z in, outScale · ∂L/∂logK out (outScale = -1/reg
+// Backward pass of set b (docs/MATH.md §3), in place on grad: ∂L/∂Z in, outScale · ∂L/∂logK out (outScale = -1/reg
 // gives S = ∂L/∂C), 0 on a masked diagonal. With symmetrize, S + Sᵀ instead (the cosine cost's backward
 // needs only that, and one GEMM instead of two). With dotSum/tieSum (Euclidean), also the set's Σ S_kl D_kl
 // and the number of entries equal to the max distance. uHist/vHist: the forward's duals.

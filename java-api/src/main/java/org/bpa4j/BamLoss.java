@@ -6,7 +6,7 @@ import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BamOptions;
 
 /**
- * The Balanced-Attention-Matching loss of the BAM paper (SPEC §4): the self-attention of every view over
+ * The Balanced-Attention-Matching loss of the BAM paper (docs/MATH.md §4): the self-attention of every view over
  * the targets (a softmax at temperature τ) is matched to a balanced, entropy-regularised target made by a
  * few Sinkhorn iterations on the large views. Immutable and thread-safe; build once, call from any thread.
  *
@@ -237,7 +237,7 @@ public final class BamLoss {
                 + ", positiveMasking=" + positiveMasking + ", device=" + device.label() + "]";
     }
 
-    /** Options of SPEC §4 with the paper's defaults. */
+    /** Options of docs/MATH.md §4 with the paper's defaults. */
     public static final class Builder {
         private int largeCrops = 2;
         private int localCrops;

@@ -4,7 +4,7 @@ import org.bpa4j.spi.BamPass;
 
 /**
  * The value of {@link BamLoss#forward} and the way back to ∂loss/∂z (and ∂loss/∂zTeacher). The target P
- * carries no gradient (SPEC §4). Immutable: the gradients may be asked for any number of times.
+ * carries no gradient (docs/MATH.md §4). Immutable: the gradients may be asked for any number of times.
  */
 public final class BamResult {
     private final BamPass pass;

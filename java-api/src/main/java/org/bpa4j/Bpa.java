@@ -5,7 +5,7 @@ import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 
 /**
- * The Balanced-Pairwise-Affinities (BPA / SOT) feature transform, SPEC §2: n feature vectors become an
+ * The Balanced-Pairwise-Affinities (BPA / SOT) feature transform, docs/MATH.md §2: n feature vectors become an
  * n×n matrix whose rows are the new features. Immutable and thread-safe; build once, call from any thread.
  *
  * <pre>{@code
@@ -41,6 +41,11 @@ public final class Bpa implements java.io.Serializable {
         this.precision = b.precision;
     }
 
+    /**
+     * A builder with the paper's defaults (cosine, ε 0.1, 10 iterations, masked diagonal, max scaling, AUTO).
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -58,7 +63,15 @@ public final class Bpa implements java.io.Serializable {
         return Backends.resolve(device).device();
     }
 
-    /** Transforms one set (n, d) or a batch of sets (B, n, d), without labels. */
+    /**
+     * Transforms one set (n, d) or a batch of sets (B, n, d), without labels, keeping what a backward pass needs.
+     *
+     * @param x the features: (n, d) or (B, n, d), float32 or float64, n ≥ 1, d ≥ 1
+     * @return Z of shape (n, n) or (B, n, n), in {@link #precision()} or x's own precision, with its way back
+     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
+     *     (the message says what and where)
+     */
     public BpaResult forward(Tensor x) {
         return forward(x, (int[][]) null);
     }
@@ -66,12 +79,28 @@ public final class Bpa implements java.io.Serializable {
     /**
      * Transforms with the labels of the first L rows (the support set): for {@code i, j < L} the output is 1 where
      * the labels agree and 0 where they differ. A batch uses the same labels for every set.
+     *
+     * @param x the features: (n, d) or (B, n, d)
+     * @param labels L ≤ n labels of the first rows, or null for none
+     * @return Z of shape (n, n) or (B, n, n), with its way back
+     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
+     *     (the message says what and where)
      */
     public BpaResult forward(Tensor x, int[] labels) {
         return forward(x, forEverySet(x, labels, "Bpa.forward"));
     }
 
-    /** Transforms a batch with labels per set: {@code labels[b]} for set b (null entries: no labels). */
+    /**
+     * Transforms a batch with labels per set.
+     *
+     * @param x the features: (n, d) or (B, n, d)
+     * @param labels {@code labels[b]} for set b (a null entry: no labels for that set), or null for none
+     * @return Z of shape (n, n) or (B, n, n), with its way back
+     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
+     *     (the message says what and where)
+     */
     public BpaResult forward(Tensor x, int[][] labels) {
         Call call = prepare(x, labels, "Bpa.forward", true);
         BpaResult result;
@@ -92,12 +121,27 @@ public final class Bpa implements java.io.Serializable {
      * Z for one set (n, d) or a batch (B, n, d), for inference: the same values as {@link #forward(Tensor)},
      * but nothing is kept for a backward pass, so a backend can compute in Z's own memory (the CPU backend
      * then holds one n×n matrix instead of two). What a server that only needs the new features calls.
+     *
+     * @param x the features: (n, d) or (B, n, d)
+     * @return Z of shape (n, n) or (B, n, n)
+     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
+     *     (the message says what and where)
      */
     public Tensor transform(Tensor x) {
         return transform(x, (int[][]) null);
     }
 
-    /** {@link #transform(Tensor)} with the labels of the first L rows, as {@link #forward(Tensor, int[])}. */
+    /**
+     * {@link #transform(Tensor)} with the labels of the first L rows, as {@link #forward(Tensor, int[])}.
+     *
+     * @param x the features: (n, d) or (B, n, d)
+     * @param labels L ≤ n labels of the first rows, or null for none
+     * @return Z of shape (n, n) or (B, n, n)
+     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
+     *     (the message says what and where)
+     */
     public Tensor transform(Tensor x, int[] labels) {
         return transform(x, forEverySet(x, labels, "Bpa.transform"));
     }
@@ -113,7 +157,16 @@ public final class Bpa implements java.io.Serializable {
         return perSet;
     }
 
-    /** {@link #transform(Tensor)} with labels per set, as {@link #forward(Tensor, int[][])}. */
+    /**
+     * {@link #transform(Tensor)} with labels per set, as {@link #forward(Tensor, int[][])}.
+     *
+     * @param x the features: (n, d) or (B, n, d)
+     * @param labels {@code labels[b]} for set b, or null for none
+     * @return Z of shape (n, n) or (B, n, n)
+     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
+     *     (the message says what and where)
+     */
     public Tensor transform(Tensor x, int[][] labels) {
         Call call = prepare(x, labels, "Bpa.transform", false);
         BpaOutput out;
@@ -261,40 +314,79 @@ public final class Bpa implements java.io.Serializable {
         }
     }
 
+    /**
+     * The cost between feature vectors.
+     *
+     * @return cosine or euclidean
+     */
     public Metric metric() {
         return metric;
     }
 
+    /**
+     * The entropic regularisation ε.
+     *
+     * @return ε > 0
+     */
     public double reg() {
         return reg;
     }
 
+    /**
+     * The number of Sinkhorn iterations T.
+     *
+     * @return T ≥ 1
+     */
     public int iterations() {
         return iterations;
     }
 
+    /**
+     * Whether Z = σ(logP) rather than exp(logP).
+     *
+     * @return the option
+     */
     public boolean sigmoid() {
         return sigmoid;
     }
 
+    /**
+     * Whether self-matching is forbidden (C_ii = 1e5, then Z_ii = 1).
+     *
+     * @return the option
+     */
     public boolean maskDiagonal() {
         return maskDiagonal;
     }
 
+    /**
+     * Whether Z is divided by its largest entry.
+     *
+     * @return the option
+     */
     public boolean maxScale() {
         return maxScale;
     }
 
+    /**
+     * The device asked for on the builder (see {@link #backend()} for the one a call uses).
+     *
+     * @return the device, possibly {@link Device#AUTO}
+     */
     public Device device() {
         return device;
     }
 
-    /** Output precision, or null for the input's own. */
+    /**
+     * The precision of the output and the gradient.
+     *
+     * @return the precision, or null for the input's own
+     */
     public DType precision() {
         return precision;
     }
 
-    /** Options of SPEC §2, with the paper's defaults. */
+    /** Options of docs/MATH.md §2, with the paper's defaults. */
     public static final class Builder {
         private Metric metric = Metric.COSINE;
         private double reg = 0.1;
@@ -308,56 +400,107 @@ public final class Bpa implements java.io.Serializable {
         private Builder() {
         }
 
+        /**
+         * The cost between feature vectors [cosine].
+         *
+         * @param metric cosine or euclidean
+         * @return this builder
+         * @throws IllegalArgumentException when the metric is null
+         */
         public Builder metric(Metric metric) {
             InputChecks.notNull(metric, "Bpa.Builder.metric");
             this.metric = metric;
             return this;
         }
 
-        /** Entropic regularisation ε > 0 [0.1]. */
+        /**
+         * Entropic regularisation ε [0.1].
+         *
+         * @param reg a finite ε > 0
+         * @return this builder
+         * @throws IllegalArgumentException when reg is not a finite number > 0
+         */
         public Builder reg(double reg) {
             InputChecks.reg(reg, "Bpa.Builder");
             this.reg = reg;
             return this;
         }
 
-        /** Sinkhorn iterations T ≥ 1 [10]. */
+        /**
+         * Sinkhorn iterations T [10].
+         *
+         * @param iterations T ≥ 1
+         * @return this builder
+         * @throws IllegalArgumentException when iterations is below 1
+         */
         public Builder iterations(int iterations) {
             InputChecks.iterations(iterations, "Bpa.Builder");
             this.iterations = iterations;
             return this;
         }
 
-        /** Z = sigmoid(logP) instead of exp(logP) [false]. */
+        /**
+         * Z = σ(logP) instead of exp(logP) [false].
+         *
+         * @param sigmoid the option
+         * @return this builder
+         */
         public Builder sigmoid(boolean sigmoid) {
             this.sigmoid = sigmoid;
             return this;
         }
 
-        /** Forbid self-matching: C_ii = 1e5, then Z_ii = 1 [true]. */
+        /**
+         * Forbid self-matching: C_ii = 1e5, then Z_ii = 1 [true].
+         *
+         * @param maskDiagonal the option
+         * @return this builder
+         */
         public Builder maskDiagonal(boolean maskDiagonal) {
             this.maskDiagonal = maskDiagonal;
             return this;
         }
 
-        /** Divide Z by its largest entry (a constant for the gradient) [true]. */
+        /**
+         * Divide Z by its largest entry (a constant for the gradient) [true].
+         *
+         * @param maxScale the option
+         * @return this builder
+         */
         public Builder maxScale(boolean maxScale) {
             this.maxScale = maxScale;
             return this;
         }
 
+        /**
+         * The backend [AUTO].
+         *
+         * @param device AUTO, REFERENCE, CPU or CUDA; an unavailable one is refused when a call is made
+         * @return this builder
+         * @throws IllegalArgumentException when the device is null
+         */
         public Builder device(Device device) {
             InputChecks.notNull(device, "Bpa.Builder.device");
             this.device = device;
             return this;
         }
 
-        /** Precision of the output and gradient; null (default) means the input's own. */
+        /**
+         * Precision of the output and gradient [null: the input's own].
+         *
+         * @param precision float32, float64, or null
+         * @return this builder
+         */
         public Builder precision(DType precision) {
             this.precision = precision;
             return this;
         }
 
+        /**
+         * The transform with these options.
+         *
+         * @return an immutable, thread-safe transform
+         */
         public Bpa build() {
             return new Bpa(this);
         }

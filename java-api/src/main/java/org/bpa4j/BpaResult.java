@@ -23,7 +23,11 @@ public final class BpaResult {
         this.bpa = bpa;
     }
 
-    /** Z: (n, n) or (B, n, n). */
+    /**
+     * Z.
+     *
+     * @return (n, n) or (B, n, n)
+     */
     public Tensor output() {
         return pass.output();
     }
@@ -33,14 +37,23 @@ public final class BpaResult {
         return pass.outputVerifiedFinite();
     }
 
-    /** The backend that computed it. */
+    /**
+     * The backend that computed it.
+     *
+     * @return never AUTO
+     */
     public Device device() {
         return device;
     }
 
     /**
-     * ∂L/∂X given ∂L/∂Z, shaped like X. Exact for the unrolled iterations (SPEC §3). May be called more
+     * ∂L/∂X given ∂L/∂Z, shaped like X. Exact for the unrolled iterations (docs/MATH.md §3). May be called more
      * than once, with different gradients.
+     *
+     * @param gradOutput ∂L/∂Z, shaped like {@link #output()}, finite
+     * @return ∂L/∂X: (n, d) or (B, n, d)
+     * @throws IllegalArgumentException when the gradient is null, misshaped or not finite, or when the pass would
+     *     need more memory than the JVM has
      */
     public Tensor backward(Tensor gradOutput) {
         InputChecks.sameShape(gradOutput, outputShape, "BpaResult.backward: gradient");

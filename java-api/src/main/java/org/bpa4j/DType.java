@@ -3,7 +3,9 @@ package org.bpa4j;
 
 /** Element type of a {@link Tensor}. */
 public enum DType {
+    /** IEEE 754 single precision, 4 bytes: what the SIMD and CUDA backends compute in. */
     FLOAT32(4),
+    /** IEEE 754 double precision, 8 bytes: what the reference backend computes in. */
     FLOAT64(8);
 
     private final int byteSize;
@@ -12,16 +14,32 @@ public enum DType {
         this.byteSize = byteSize;
     }
 
+    /**
+     * The size of one element.
+     *
+     * @return 4 or 8 bytes
+     */
     public int byteSize() {
         return byteSize;
     }
 
-    /** Name as the command line and NumPy users spell it: {@code float32}, {@code float64}. */
+    /**
+     * The name as the command line and NumPy users spell it.
+     *
+     * @return {@code float32} or {@code float64}
+     */
     public String label() {
         return this == FLOAT32 ? "float32" : "float64";
     }
 
-    /** Parses {@code float32}/{@code f4}/{@code float} and {@code float64}/{@code f8}/{@code double}. */
+    /**
+     * Parses a precision name: {@code float32}/{@code f4}/{@code float}/{@code fp32} or
+     * {@code float64}/{@code f8}/{@code double}/{@code fp64}, in any case.
+     *
+     * @param text the name
+     * @return the element type
+     * @throws IllegalArgumentException when the text is null or names no precision
+     */
     public static DType parse(String text) {
         if (text == null) {
             throw new InvalidInputException("precision: missing (expected float32 or float64)");

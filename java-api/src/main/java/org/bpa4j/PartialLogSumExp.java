@@ -111,7 +111,7 @@ public final class PartialLogSumExp implements Serializable {
         return out;
     }
 
-    /** The next dual vector a Sinkhorn half-step makes of these log-sum-exps: −LSE per index (SPEC §1). */
+    /** The next dual vector a Sinkhorn half-step makes of these log-sum-exps: −LSE per index (docs/MATH.md §1). */
     public double[] duals() {
         double[] out = values();
         for (int k = 0; k < out.length; k++) {

@@ -4,7 +4,7 @@ import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.SinkhornOptions;
 
 /**
- * Log-domain Sinkhorn (SPEC §1): rows first, then columns, for a fixed number of iterations or until the
+ * Log-domain Sinkhorn (docs/MATH.md §1): rows first, then columns, for a fixed number of iterations or until the
  * row-marginal error ‖P·1 − a‖₁ falls below a tolerance (the iterations then being the cap).
  * Immutable and thread-safe.
  *
@@ -34,6 +34,11 @@ public final class Sinkhorn {
         this.precision = b.precision;
     }
 
+    /**
+     * A builder with the defaults (ε 0.1, 10 iterations, no tolerance, AUTO).
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -51,7 +56,15 @@ public final class Sinkhorn {
         return Backends.resolve(device).device();
     }
 
-    /** Solves with unit marginals (every row and column of the plan sums to 1), as BPA does. */
+    /**
+     * Solves with unit marginals (every row and column of the plan sums to 1), as BPA does.
+     *
+     * @param cost C: (n, m) or a batch (B, n, m), float32 or float64
+     * @return the plan, shaped like the cost, with its duals and the way back to ∂L/∂C
+     * @throws IllegalArgumentException when the cost is null, empty, not 2-D or 3-D, or not finite; when the
+     *     marginals are misshaped, negative, not finite or unbalanced; when the device is unavailable; or when the
+     *     solve would need more memory than the JVM has
+     */
     public SinkhornResult solve(Tensor cost) {
         return solve(cost, null, null);
     }
@@ -59,6 +72,14 @@ public final class Sinkhorn {
     /**
      * Solves with marginals a (n) and b (m) — or (B, n) and (B, m) for a batch — given as masses, not
      * logarithms: non-negative, with Σa = Σb. Either both or neither may be null.
+     *
+     * @param cost C: (n, m) or (B, n, m)
+     * @param a the row masses: (n) or (B, n), or null for unit marginals
+     * @param b the column masses: (m) or (B, m), or null for unit marginals
+     * @return the plan, shaped like the cost, with its duals and the way back to ∂L/∂C
+     * @throws IllegalArgumentException when the cost is null, empty, not 2-D or 3-D, or not finite; when the
+     *     marginals are misshaped, negative, not finite or unbalanced; when the device is unavailable; or when the
+     *     solve would need more memory than the JVM has
      */
     public SinkhornResult solve(Tensor cost, Tensor a, Tensor b) {
         InputChecks.notNull(cost, "Sinkhorn.solve: cost");
@@ -87,7 +108,7 @@ public final class Sinkhorn {
         SinkhornResult result;
         try {
             result = new SinkhornResult(backend.sinkhorn(options, cost, a, b), cost.shape(), backend,
-                    "reg " + reg + ", " + iterations + " iterations");
+                    "reg " + reg + ", " + iterations + " iterations", tolerance);
         } catch (OutOfMemoryError e) {
             throw MemoryEstimate.ranOut(need, "Sinkhorn.solve", e);
         }
@@ -136,15 +157,29 @@ public final class Sinkhorn {
         }
     }
 
+    /**
+     * The entropic regularisation ε.
+     *
+     * @return ε > 0
+     */
     public double reg() {
         return reg;
     }
 
+    /**
+     * The fixed number of iterations, or the cap when a tolerance is set.
+     *
+     * @return at least 1
+     */
     public int iterations() {
         return iterations;
     }
 
-    /** The tolerance, or NaN for a fixed number of iterations. */
+    /**
+     * The tolerance on the row-marginal error.
+     *
+     * @return the tolerance, or NaN for a fixed number of iterations
+     */
     public double tolerance() {
         return tolerance;
     }
@@ -160,21 +195,39 @@ public final class Sinkhorn {
         private Builder() {
         }
 
-        /** Entropic regularisation ε > 0 [0.1]. */
+        /**
+         * Entropic regularisation ε [0.1].
+         *
+         * @param reg a finite ε > 0
+         * @return this builder
+         * @throws IllegalArgumentException when reg is not a finite number > 0
+         */
         public Builder reg(double reg) {
             InputChecks.reg(reg, "Sinkhorn.Builder");
             this.reg = reg;
             return this;
         }
 
-        /** The fixed number of iterations, or the cap when a tolerance is set [10]. */
+        /**
+         * The fixed number of iterations, or the cap when a tolerance is set [10].
+         *
+         * @param iterations at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when iterations is below 1
+         */
         public Builder iterations(int iterations) {
             InputChecks.iterations(iterations, "Sinkhorn.Builder");
             this.iterations = iterations;
             return this;
         }
 
-        /** Stop once ‖P·1 − a‖₁ ≤ tolerance (≥ 0); without it the iterations are a fixed count. */
+        /**
+         * Stop once ‖P·1 − a‖₁ ≤ tolerance; without it the iterations are a fixed count [none].
+         *
+         * @param tolerance a finite number ≥ 0
+         * @return this builder
+         * @throws IllegalArgumentException when the tolerance is negative, NaN or infinite
+         */
         public Builder tolerance(double tolerance) {
             if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
                 throw new InvalidInputException("Sinkhorn.Builder: tolerance must be a finite number >= 0, got "
@@ -184,7 +237,13 @@ public final class Sinkhorn {
             return this;
         }
 
-        /** Check the tolerance every k iterations [1]. */
+        /**
+         * Check the tolerance every k iterations (and after the last) [1].
+         *
+         * @param k at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when k is below 1
+         */
         public Builder checkEvery(int k) {
             if (k <= 0) {
                 throw new InvalidInputException("Sinkhorn.Builder: checkEvery must be > 0, got " + k);
@@ -193,18 +252,35 @@ public final class Sinkhorn {
             return this;
         }
 
+        /**
+         * The backend [AUTO].
+         *
+         * @param device AUTO, REFERENCE, CPU or CUDA; an unavailable one is refused when a solve is made
+         * @return this builder
+         * @throws IllegalArgumentException when the device is null
+         */
         public Builder device(Device device) {
             InputChecks.notNull(device, "Sinkhorn.Builder.device");
             this.device = device;
             return this;
         }
 
-        /** Precision of the plan and gradient; null (default) means the cost's own. */
+        /**
+         * Precision of the plan and gradient [null: the cost's own].
+         *
+         * @param precision float32, float64, or null
+         * @return this builder
+         */
         public Builder precision(DType precision) {
             this.precision = precision;
             return this;
         }
 
+        /**
+         * The solver with these options.
+         *
+         * @return an immutable, thread-safe solver
+         */
         public Sinkhorn build() {
             return new Sinkhorn(this);
         }

@@ -28,7 +28,7 @@ import org.bpa4j.spi.BpaOptions;
  *   </ul></li>
  * <li>{@code divisor = s.divisor(last)}: the max-scaling's max over the whole Z comes exactly from the last
  *     column step (max_ij logP_ij = max_j −log sum_j, every entry counted, the overwritten label and diagonal
- *     entries too, as SPEC §2 step 5 precedes steps 6 and 7); 1 without max-scaling.</li>
+ *     entries too, as docs/MATH.md §2 step 5 precedes steps 6 and 7); 1 without max-scaling.</li>
  * <li>Output: every block's {@code blockTopK(r0, r1, u, v, divisor, k)}, joined by {@link TopKRows#concat}.</li>
  * </ol>
  * That is 2T + 1 passes over the rows (one more for the euclidean max). Every block operation's result depends
@@ -159,7 +159,7 @@ public final class StreamingBpa {
     }
 
     /**
-     * What max-scaling divides Z by (SPEC §2 step 5), from the complete log-sum-exps of the last column step
+     * What max-scaling divides Z by (docs/MATH.md §2 step 5), from the complete log-sum-exps of the last column step
      * (whose {@link PartialLogSumExp#duals} are the final v): max_ij logP_ij = max_j (m_j + v_j) = max_j −log(sum_j),
      * exact; the divisor is exp (or sigmoid) of it. 1 without max-scaling.
      */

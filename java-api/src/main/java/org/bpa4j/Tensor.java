@@ -14,6 +14,10 @@ import java.util.Optional;
  * <p>Shapes used by bpa4j: (n) for marginals, (n, d) for one set of features or a cost matrix, and
  * (B, n, d) for a batch of sets. Tensors made from Java arrays, segments or buffers share that memory
  * (no copy). Values are stored in the platform's native byte order.
+ *
+ * <p>Thread-safety: a tensor is a view of memory it may not own. Reading from several threads is safe;
+ * writing while another thread reads or writes the same memory is not (bpa4j's own calls only read their inputs
+ * and write to the tensors they return).
  */
 public final class Tensor {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -61,7 +65,15 @@ public final class Tensor {
         return size;
     }
 
-    /** Wraps a float array (no copy). The array's length must equal the product of the shape. */
+    /**
+     * Wraps a float array as a float32 tensor, row-major (no copy: writes to either are seen by the other).
+     *
+     * @param data the values, row-major; its length must equal the product of the shape
+     * @param shape 1, 2 or 3 non-negative dimensions, e.g. (n, d) or (B, n, d)
+     * @return a float32 tensor over {@code data}
+     * @throws IllegalArgumentException when data is null, the shape is not 1-3 non-negative dimensions, or the
+     *     length does not match
+     */
     public static Tensor of(float[] data, int... shape) {
         if (data == null) {
             throw new InvalidInputException("Tensor.of: data is null");
@@ -74,7 +86,15 @@ public final class Tensor {
         return new Tensor(MemorySegment.ofArray(data), DType.FLOAT32, shape, "Tensor.of(float[])");
     }
 
-    /** Wraps a double array (no copy). The array's length must equal the product of the shape. */
+    /**
+     * Wraps a double array as a float64 tensor, row-major (no copy).
+     *
+     * @param data the values, row-major; its length must equal the product of the shape
+     * @param shape 1, 2 or 3 non-negative dimensions
+     * @return a float64 tensor over {@code data}
+     * @throws IllegalArgumentException when data is null, the shape is not 1-3 non-negative dimensions, or the
+     *     length does not match
+     */
     public static Tensor of(double[] data, int... shape) {
         if (data == null) {
             throw new InvalidInputException("Tensor.of: data is null");
@@ -87,7 +107,71 @@ public final class Tensor {
         return new Tensor(MemorySegment.ofArray(data), DType.FLOAT64, shape, "Tensor.of(double[])");
     }
 
-    /** Wraps a memory segment (no copy), read in native byte order. */
+    /**
+     * A (rows, cols) float32 tensor holding a copy of a rectangular Java matrix ({@code rows[i][j]} is entry
+     * (i, j)); an empty matrix gives shape (0, 0).
+     *
+     * @param rows the matrix, one array per row, every row of the same length
+     * @return a new tensor of shape (rows.length, rows[0].length), independent of the arrays
+     * @throws IllegalArgumentException when the matrix or a row is null, or the rows differ in length (the message
+     *     names the row)
+     */
+    public static Tensor of(float[][] rows) {
+        int cols = matrixColumns(rows, rows == null ? 0 : rows.length, i -> rows[i] == null ? -1 : rows[i].length,
+                "Tensor.of(float[][])");
+        float[] data = new float[Math.multiplyExact(rows.length, cols)];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, data, i * cols, cols);
+        }
+        return of(data, rows.length, cols);
+    }
+
+    /**
+     * A (rows, cols) float64 tensor holding a copy of a rectangular Java matrix; as {@link #of(float[][])}.
+     *
+     * @param rows the matrix, one array per row, every row of the same length
+     * @return a new tensor of shape (rows.length, rows[0].length), independent of the arrays
+     * @throws IllegalArgumentException when the matrix or a row is null, or the rows differ in length
+     */
+    public static Tensor of(double[][] rows) {
+        int cols = matrixColumns(rows, rows == null ? 0 : rows.length, i -> rows[i] == null ? -1 : rows[i].length,
+                "Tensor.of(double[][])");
+        double[] data = new double[Math.multiplyExact(rows.length, cols)];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, data, i * cols, cols);
+        }
+        return of(data, rows.length, cols);
+    }
+
+    /** The common row length of a Java matrix, checked; -1 from {@code length} marks a null row. */
+    private static int matrixColumns(Object matrix, int count, java.util.function.IntUnaryOperator length,
+            String where) {
+        if (matrix == null) {
+            throw new IllegalArgumentException(where + ": the matrix is null");
+        }
+        int cols = count == 0 ? 0 : length.applyAsInt(0);
+        for (int i = 0; i < count; i++) {
+            int len = length.applyAsInt(i);
+            if (len < 0) {
+                throw new IllegalArgumentException(where + ": row " + i + " is null");
+            }
+            if (len != cols) {
+                throw new IllegalArgumentException(where + ": row " + i + " has " + len + " values but row 0 has "
+                        + cols + " (the matrix must be rectangular)");
+            }
+        }
+        return cols;
+    }
+
+    /**
+     * Wraps a memory segment (no copy), read in native byte order; a larger segment is sliced to the shape.
+     *
+     * @param segment the memory, on or off the heap; it must stay alive while the tensor is used
+     * @param dtype float32 or float64
+     * @param shape 1, 2 or 3 non-negative dimensions
+     * @return a tensor over the segment's first {@code size × dtype.byteSize()} bytes
+     * @throws IllegalArgumentException when an argument is null, the shape is invalid, or the segment is too small
+     */
     public static Tensor of(MemorySegment segment, DType dtype, int... shape) {
         if (segment == null || dtype == null) {
             throw new InvalidInputException("Tensor.of(MemorySegment): segment and dtype must not be null");
@@ -98,6 +182,13 @@ public final class Tensor {
     /**
      * Wraps a byte buffer from its position to its limit (no copy). The buffer must be in native byte
      * order, as NumPy and most native libraries write on this platform.
+     *
+     * @param buffer the memory, in native byte order
+     * @param dtype float32 or float64
+     * @param shape 1, 2 or 3 non-negative dimensions
+     * @return a tensor over the buffer's remaining bytes
+     * @throws IllegalArgumentException when an argument is null, the buffer is not in native order, the shape is
+     *     invalid, or the buffer is too small
      */
     public static Tensor of(ByteBuffer buffer, DType dtype, int... shape) {
         if (buffer == null || dtype == null) {
@@ -111,7 +202,14 @@ public final class Tensor {
         return new Tensor(MemorySegment.ofBuffer(buffer), dtype, shape, "Tensor.of(ByteBuffer)");
     }
 
-    /** A new tensor of zeros: on the Java heap when it fits in an array, else off-heap. */
+    /**
+     * A new tensor of zeros: on the Java heap when it fits in an array, else off-heap (freed by the GC).
+     *
+     * @param dtype float32 or float64
+     * @param shape 1, 2 or 3 non-negative dimensions
+     * @return a new tensor of zeros
+     * @throws IllegalArgumentException when the shape is invalid
+     */
     public static Tensor zeros(DType dtype, int... shape) {
         long size = checkShape(shape, "Tensor.zeros");
         if ((double) size * dtype.byteSize() >= CHECKED_BYTES) {
@@ -130,18 +228,40 @@ public final class Tensor {
         return new Tensor(segment, dtype, shape, "Tensor.zeros");
     }
 
+    /**
+     * The element type.
+     *
+     * @return float32 or float64
+     */
     public DType dtype() {
         return dtype;
     }
 
+    /**
+     * The shape.
+     *
+     * @return a copy of the dimensions, e.g. {n, d} or {B, n, d}
+     */
     public int[] shape() {
         return shape.clone();
     }
 
+    /**
+     * The number of dimensions.
+     *
+     * @return 1, 2 or 3
+     */
     public int rank() {
         return shape.length;
     }
 
+    /**
+     * One dimension.
+     *
+     * @param axis 0 to rank − 1
+     * @return the size of that dimension
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public int dim(int axis) {
         if (axis < 0 || axis >= shape.length) {
             throw new InvalidInputException("Tensor.dim: axis " + axis + " out of range for shape "
@@ -150,31 +270,58 @@ public final class Tensor {
         return shape[axis];
     }
 
-    /** Number of elements. */
+    /**
+     * The number of elements.
+     *
+     * @return the product of the shape
+     */
     public long size() {
         return size;
     }
 
+    /**
+     * The memory behind this tensor (native byte order, row-major), for zero-copy hand-over to native code.
+     *
+     * @return the segment, exactly {@code size() × dtype().byteSize()} bytes
+     */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** Number of sets: B for a (B, n, d) tensor, 1 otherwise. */
+    /**
+     * The number of sets.
+     *
+     * @return B for a (B, n, d) tensor, 1 otherwise
+     */
     public int sets() {
         return shape.length == 3 ? shape[0] : 1;
     }
 
-    /** Rows of one set: n for (n, d) or (B, n, d). */
+    /**
+     * The rows of one set.
+     *
+     * @return n for (n), (n, d) or (B, n, d)
+     */
     public int rows() {
         return shape.length == 1 ? shape[0] : shape[shape.length - 2];
     }
 
-    /** Columns of one set: d for (n, d) or (B, n, d), 1 for a vector. */
+    /**
+     * The columns of one set.
+     *
+     * @return d for (n, d) or (B, n, d), 1 for a vector
+     */
     public int cols() {
         return shape.length == 1 ? 1 : shape[shape.length - 1];
     }
 
-    /** Set b of a (B, n, d) tensor as an (n, d) view; a 2-D tensor is its own set 0. */
+    /**
+     * Set b of a batch as an (n, d) view of the same memory; a 2-D tensor is its own set 0.
+     *
+     * @param b 0 to B − 1
+     * @return the view (no copy)
+     * @throws IllegalArgumentException when the set does not exist
+     */
     public Tensor set(int b) {
         if (shape.length == 2 && b == 0) {
             return this;
@@ -187,18 +334,39 @@ public final class Tensor {
         return new Tensor(segment.asSlice(b * per, per), dtype, new int[] {shape[1], shape[2]}, "Tensor.set");
     }
 
+    /**
+     * The element at a flat row-major index, as a double.
+     *
+     * @param index 0 to size − 1
+     * @return the value
+     * @throws IndexOutOfBoundsException when the index is out of range
+     */
     public double getDouble(long index) {
         return dtype == DType.FLOAT32
                 ? segment.getAtIndex(F32, index)
                 : segment.getAtIndex(F64, index);
     }
 
+    /**
+     * The element at a flat row-major index, as a float (float64 values are rounded).
+     *
+     * @param index 0 to size − 1
+     * @return the value
+     * @throws IndexOutOfBoundsException when the index is out of range
+     */
     public float getFloat(long index) {
         return dtype == DType.FLOAT32
                 ? segment.getAtIndex(F32, index)
                 : (float) segment.getAtIndex(F64, index);
     }
 
+    /**
+     * Writes the element at a flat row-major index (rounded to float32 in a float32 tensor).
+     *
+     * @param index 0 to size − 1
+     * @param value the new value
+     * @throws IndexOutOfBoundsException when the index is out of range
+     */
     public void setDouble(long index, double value) {
         if (dtype == DType.FLOAT32) {
             segment.setAtIndex(F32, index, (float) value);
@@ -207,6 +375,13 @@ public final class Tensor {
         }
     }
 
+    /**
+     * Writes the element at a flat row-major index.
+     *
+     * @param index 0 to size − 1
+     * @param value the new value
+     * @throws IndexOutOfBoundsException when the index is out of range
+     */
     public void setFloat(long index, float value) {
         if (dtype == DType.FLOAT32) {
             segment.setAtIndex(F32, index, value);
@@ -218,6 +393,10 @@ public final class Tensor {
     /**
      * Element (i, j) of a 2-D tensor. Each index is checked against its own axis: (0, 5) of a (2, 3)
      * tensor is refused, not read as (1, 2). (The flat accessors are bounded by the memory itself.)
+     *
+     * @param i the row
+     * @param j the column
+     * @return the value, as a double
      */
     public double get(int i, int j) {
         if (shape.length != 2) {
@@ -231,21 +410,34 @@ public final class Tensor {
         return getDouble((long) i * shape[1] + j);
     }
 
-    /** The backing float array when this tensor is exactly a whole heap {@code float[]}. */
+    /**
+     * The backing float array, when this tensor is exactly a whole heap {@code float[]} (no copy).
+     *
+     * @return the array, or empty
+     */
     public Optional<float[]> floatArray() {
         return segment.heapBase()
                 .filter(base -> base instanceof float[] a && a.length == size && dtype == DType.FLOAT32)
                 .map(base -> (float[]) base);
     }
 
-    /** The backing double array when this tensor is exactly a whole heap {@code double[]}. */
+    /**
+     * The backing double array, when this tensor is exactly a whole heap {@code double[]} (no copy).
+     *
+     * @return the array, or empty
+     */
     public Optional<double[]> doubleArray() {
         return segment.heapBase()
                 .filter(base -> base instanceof double[] a && a.length == size && dtype == DType.FLOAT64)
                 .map(base -> (double[]) base);
     }
 
-    /** A copy of the values as floats. */
+    /**
+     * A copy of the values as floats, row-major.
+     *
+     * @return a new array of {@link #size()} values
+     * @throws IllegalArgumentException when the tensor is too large for a Java array
+     */
     public float[] toFloatArray() {
         checkArraySize();
         if (dtype == DType.FLOAT32) {
@@ -258,7 +450,12 @@ public final class Tensor {
         return out;
     }
 
-    /** A copy of the values as doubles. */
+    /**
+     * A copy of the values as doubles, row-major.
+     *
+     * @return a new array of {@link #size()} values
+     * @throws IllegalArgumentException when the tensor is too large for a Java array
+     */
     public double[] toDoubleArray() {
         checkArraySize();
         if (dtype == DType.FLOAT64) {
@@ -271,13 +468,58 @@ public final class Tensor {
         return out;
     }
 
+    /**
+     * A copy of a 2-D tensor as a Java matrix of floats (float64 values are rounded).
+     *
+     * @return a new array of {@link #rows()} rows of {@link #cols()} values each
+     * @throws IllegalArgumentException when the tensor is not 2-D (a batch: take {@link #set(int)} first)
+     */
+    public float[][] toFloat2D() {
+        checkMatrix("Tensor.toFloat2D");
+        float[][] out = new float[shape[0]][shape[1]];
+        for (int i = 0; i < out.length; i++) {
+            for (int j = 0; j < shape[1]; j++) {
+                out[i][j] = getFloat((long) i * shape[1] + j);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A copy of a 2-D tensor as a Java matrix of doubles.
+     *
+     * @return a new array of {@link #rows()} rows of {@link #cols()} values each
+     * @throws IllegalArgumentException when the tensor is not 2-D (a batch: take {@link #set(int)} first)
+     */
+    public double[][] toDouble2D() {
+        checkMatrix("Tensor.toDouble2D");
+        double[][] out = new double[shape[0]][shape[1]];
+        for (int i = 0; i < out.length; i++) {
+            for (int j = 0; j < shape[1]; j++) {
+                out[i][j] = getDouble((long) i * shape[1] + j);
+            }
+        }
+        return out;
+    }
+
+    private void checkMatrix(String where) {
+        if (shape.length != 2) {
+            throw new IllegalArgumentException(where + ": the tensor must be 2-D, got shape " + Arrays.toString(shape));
+        }
+    }
+
     private void checkArraySize() {
         if (size > MAX_ARRAY) {
             throw new InvalidInputException("Tensor: " + size + " values do not fit in a Java array");
         }
     }
 
-    /** This tensor in the given precision: itself when already so, else a converted copy. */
+    /**
+     * This tensor in the given precision.
+     *
+     * @param target float32 or float64
+     * @return this tensor when already so, else a converted copy
+     */
     public Tensor to(DType target) {
         if (target == dtype) {
             return this;
@@ -291,7 +533,13 @@ public final class Tensor {
         return out;
     }
 
-    /** The same memory seen with another shape of the same element count. */
+    /**
+     * The same memory seen with another shape of the same element count (no copy).
+     *
+     * @param newShape 1, 2 or 3 non-negative dimensions
+     * @return the view
+     * @throws IllegalArgumentException when the shape is invalid or its element count differs
+     */
     public Tensor reshape(int... newShape) {
         long n = checkShape(newShape, "Tensor.reshape");
         if (n != size) {
@@ -301,18 +549,32 @@ public final class Tensor {
         return new Tensor(segment, dtype, newShape, "Tensor.reshape");
     }
 
-    /** A deep copy in fresh memory. */
+    /**
+     * A deep copy in fresh memory.
+     *
+     * @return a new tensor, independent of this one
+     */
     public Tensor copy() {
         Tensor out = zeros(dtype, shape);
         MemorySegment.copy(segment, 0, out.segment, 0, segment.byteSize());
         return out;
     }
 
-    /** Shape as NumPy prints it, e.g. (5, 4). */
+    /**
+     * The shape as NumPy prints it.
+     *
+     * @return e.g. {@code (5, 4)} or {@code (3,)}
+     */
     public String shapeString() {
         return shapeString(shape);
     }
 
+    /**
+     * A shape as NumPy prints it.
+     *
+     * @param shape the dimensions
+     * @return e.g. {@code (5, 4)} or {@code (3,)}
+     */
     public static String shapeString(int[] shape) {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < shape.length; i++) {

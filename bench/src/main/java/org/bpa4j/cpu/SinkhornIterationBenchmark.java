@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One Sinkhorn iteration (a row step and a column step, SPEC §1) on BPA's cosine kernel at ε = 0.1, timed
+ * One Sinkhorn iteration (a row step and a column step, docs/MATH.md §1) on BPA's cosine kernel at ε = 0.1, timed
  * over 10 iterations: on scaling vectors (the path BPA takes when the kernel's range allows) and in the
  * log domain (the general path, one exp per element). n = 80 is 256 sets, one a thread.
  */

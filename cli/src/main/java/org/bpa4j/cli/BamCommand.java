@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The BAM loss of a .npy file of embeddings (SPEC §4), and optionally its gradients. */
+/** The BAM loss of a .npy file of embeddings (docs/MATH.md §4), and optionally its gradients. */
 @Command(name = "bam", mixinStandardHelpOptions = true,
         description = {"The BAM self-supervised loss of embeddings Z (N, d), N = (large + local crops) x batch,",
             "view v in rows [v*B, (v+1)*B). Prints loss=<value>; with --teacher, the distillation form.",

@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Log-domain Sinkhorn of a cost matrix (SPEC §1), and optionally the gradient with respect to the cost. */
+/** Log-domain Sinkhorn of a cost matrix (docs/MATH.md §1), and optionally the gradient with respect to the cost. */
 @Command(name = "sinkhorn", mixinStandardHelpOptions = true,
         description = {"The entropic transport plan P of a cost M (n, m) or (B, n, m): rows first, then columns.",
             "Prints the iterations run and the final marginal error |P 1 - a|_1.",

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** BPA of a .npy file (SPEC §2), and optionally its gradient (SPEC §3). */
+/** BPA of a .npy file (docs/MATH.md §2), and optionally its gradient (docs/MATH.md §3). */
 @Command(name = "transform", mixinStandardHelpOptions = true,
         description = {"Z = BPA(X): X is (n, d) or (B, n, d); Z is (n, n) or (B, n, n).",
             "With --grad G, also DX = d sum(G * Z) / dX, shaped like X.",

@@ -27,12 +27,22 @@ public final class FewShotClassifier {
         this.bpa = bpa;
     }
 
-    /** Prototypes of the features as given. */
+    /**
+     * Prototypes of the features as given (Prototypical Networks on the raw features).
+     *
+     * @return the classifier
+     */
     public static FewShotClassifier onFeatures() {
         return new FewShotClassifier(null);
     }
 
-    /** Prototypes of the rows of {@code bpa}'s transform of support and queries together. */
+    /**
+     * Prototypes of the rows of {@code bpa}'s transform of support and queries together.
+     *
+     * @param bpa the transform, applied with the support labels
+     * @return the classifier
+     * @throws IllegalArgumentException when bpa is null
+     */
     public static FewShotClassifier throughBpa(Bpa bpa) {
         if (bpa == null) {
             throw new InvalidInputException("FewShotClassifier.throughBpa: bpa must not be null");
@@ -40,14 +50,25 @@ public final class FewShotClassifier {
         return new FewShotClassifier(bpa);
     }
 
-    /** The transform applied first, or null for the features as given. */
+    /**
+     * The transform applied first.
+     *
+     * @return the transform, or null for the features as given
+     */
     public Bpa bpa() {
         return bpa;
     }
 
     /**
-     * Classifies queries (q, d) given the support (s, d) and its labels (s). The query is converted to the
-     * support's precision when they differ.
+     * Classifies queries given the support and its labels. The query is converted to the support's precision when
+     * they differ.
+     *
+     * @param support the support features (s, d)
+     * @param supportLabels the s labels of the support (any non-negative integers)
+     * @param query the query features (q, d)
+     * @return the predicted label and the class probabilities of every query
+     * @throws IllegalArgumentException when an argument is null, the tensors are not 2-D or differ in d, the labels
+     *     do not fit the support, or the BPA transform refuses the input
      */
     public Predictions classify(Tensor support, int[] supportLabels, Tensor query) {
         if (support == null || query == null) {
@@ -79,6 +100,12 @@ public final class FewShotClassifier {
      * Classifies the queries of one set (n, d) or of every set of a batch (B, n, d): in each set the first
      * {@code supportLabels.length} rows are the support, with these labels, and the other rows the queries.
      * With BPA the whole batch is transformed in one call.
+     *
+     * @param sets (n, d) or (B, n, d), with n greater than the number of labels
+     * @param supportLabels the labels of the first rows of every set
+     * @return one {@link Predictions} per set
+     * @throws IllegalArgumentException when an argument is null, the tensor is not 2-D or 3-D, the labels do not
+     *     leave a query in each set, or the BPA transform refuses the input
      */
     public List<Predictions> classifySets(Tensor sets, int[] supportLabels) {
         if (sets == null || supportLabels == null) {

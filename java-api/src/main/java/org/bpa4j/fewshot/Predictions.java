@@ -19,27 +19,50 @@ public final class Predictions {
         this.probabilities = probabilities;
     }
 
-    /** Number of queries. */
+    /**
+     * The number of queries.
+     *
+     * @return q
+     */
     public int queries() {
         return predicted.length;
     }
 
-    /** The support's distinct labels, ascending: the columns of the probabilities. */
+    /**
+     * The support's distinct labels, ascending: the columns of the probabilities.
+     *
+     * @return a copy of the labels
+     */
     public int[] classes() {
         return classes.clone();
     }
 
-    /** The predicted label of every query. */
+    /**
+     * The predicted label of every query.
+     *
+     * @return a copy, one label per query
+     */
     public int[] labels() {
         return predicted.clone();
     }
 
-    /** The predicted label of query i. */
+    /**
+     * The predicted label of one query.
+     *
+     * @param query 0 to q − 1
+     * @return its label
+     */
     public int label(int query) {
         return predicted[checkQuery(query)];
     }
 
-    /** P(class classes()[c] | query i). */
+    /**
+     * P(class {@code classes()[c]} | query).
+     *
+     * @param query 0 to q − 1
+     * @param c 0 to the number of classes − 1
+     * @return the probability, in [0, 1]
+     */
     public double probability(int query, int c) {
         checkQuery(query);
         if (c < 0 || c >= classes.length) {
@@ -49,13 +72,24 @@ public final class Predictions {
         return probabilities[query * classes.length + c];
     }
 
-    /** The probabilities of query i over classes(), summing to 1. */
+    /**
+     * The probabilities of one query over {@link #classes()}.
+     *
+     * @param query 0 to q − 1
+     * @return a copy, summing to 1
+     */
     public double[] probabilities(int query) {
         checkQuery(query);
         return Arrays.copyOfRange(probabilities, query * classes.length, (query + 1) * classes.length);
     }
 
-    /** The fraction of queries whose predicted label equals {@code truth[i]}. */
+    /**
+     * The fraction of queries whose predicted label equals {@code truth[i]}.
+     *
+     * @param truth the true label of every query
+     * @return a fraction in [0, 1]
+     * @throws IllegalArgumentException when truth is null or its length is not q
+     */
     public double accuracy(int[] truth) {
         if (truth == null || truth.length != predicted.length) {
             throw new InvalidInputException("Predictions.accuracy: " + (truth == null ? "no" : truth.length)

@@ -1,6 +1,6 @@
 package org.bpa4j.reference;
 
-/** C_ij = 1 − x̂_i·x̂_j with x̂_i = x_i / max(‖x_i‖, 1e-12) (SPEC §2), and its gradient (SPEC §3). */
+/** C_ij = 1 − x̂_i·x̂_j with x̂_i = x_i / max(‖x_i‖, 1e-12) (docs/MATH.md §2), and its gradient (docs/MATH.md §3). */
 final class CosineCost {
     private final int n;
     private final int d;

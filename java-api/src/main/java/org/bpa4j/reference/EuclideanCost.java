@@ -1,7 +1,7 @@
 package org.bpa4j.reference;
 
 /**
- * C = D / max D with D_ij = ‖x_i − x_j‖ (SPEC §2). The max is not a constant for the gradient: its share
+ * C = D / max D with D_ij = ‖x_i − x_j‖ (docs/MATH.md §2). The max is not a constant for the gradient: its share
  * goes evenly to every entry attaining it (PyTorch's rule for a full max).
  */
 final class EuclideanCost {

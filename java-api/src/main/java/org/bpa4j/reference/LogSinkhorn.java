@@ -1,7 +1,7 @@
 package org.bpa4j.reference;
 
 /**
- * Log-domain Sinkhorn of SPEC §1 in double precision, keeping every iteration's duals so that the
+ * Log-domain Sinkhorn of docs/MATH.md §1 in double precision, keeping every iteration's duals so that the
  * backward pass can recompute the plans it needs instead of storing them (O(T·n) memory, not O(T·n²)).
  */
 final class LogSinkhorn {
@@ -112,7 +112,7 @@ final class LogSinkhorn {
     }
 
     /**
-     * ∂L/∂logK given ∂L/∂logP (SPEC §3): reverse-mode through the unrolled iterations, recomputing the
+     * ∂L/∂logK given ∂L/∂logP (docs/MATH.md §3): reverse-mode through the unrolled iterations, recomputing the
      * plans Pᶜ and Pʳ of each iteration from logK and the stored duals.
      */
     double[] backward(double[] gradLogP) {

@@ -6,7 +6,7 @@ import org.bpa4j.spi.BamOptions;
 import org.bpa4j.spi.BamPass;
 
 /**
- * The BAM loss (SPEC §4) in double precision, plain or distilled. The forward pass computes the loss and
+ * The BAM loss (docs/MATH.md §4) in double precision, plain or distilled. The forward pass computes the loss and
  * ∂loss/∂Q at once (both need the same P and softmax); each gradient is then a product with the other
  * factor of Q = ẑ·Tgᵀ and the normalisation's backward.
  */
@@ -88,7 +88,7 @@ final class ReferenceBam implements BamPass {
         this.loss = total;
     }
 
-    /** Q_tgt of SPEC §4 step 2 for these inputs: ẑ_t·Tgᵀ, or ẑ·Tgᵀ in the plain form. */
+    /** Q_tgt of docs/MATH.md §4 step 2 for these inputs: ẑ_t·Tgᵀ, or ẑ·Tgᵀ in the plain form. */
     static double[] targetSimilarity(BamOptions options, Tensor z, Tensor zTeacher) {
         int n = z.rows();
         int d = z.cols();

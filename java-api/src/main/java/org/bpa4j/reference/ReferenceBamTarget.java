@@ -5,7 +5,7 @@ import java.util.Comparator;
 import org.bpa4j.spi.BamLayout;
 
 /**
- * The target P of the BAM loss (SPEC §4 steps 4–5): a few SwAV-style Sinkhorn scalings of exp(Q_tgt/ε)
+ * The target P of the BAM loss (docs/MATH.md §4 steps 4–5): a few SwAV-style Sinkhorn scalings of exp(Q_tgt/ε)
  * with the positives masked, then each row normalised; optionally only each row's top-k targets kept.
  *
  * <p>Computed in the log domain, which is the same arithmetic without the underflow: scaling the rows of
@@ -68,7 +68,7 @@ final class ReferenceBamTarget {
         return p;
     }
 
-    /** SPEC §4 step 5: the top-k targets of the mean over the large views, kept in every view, renormalised. */
+    /** docs/MATH.md §4 step 5: the top-k targets of the mean over the large views, kept in every view, renormalised. */
     private static void keepTopK(double[] p, BamLayout layout, int topK) {
         int b = layout.batch();
         int nt = layout.targets();

@@ -53,7 +53,7 @@ final class ReferenceBlockKernel implements BlockKernel {
         return Math.sqrt(sq);
     }
 
-    /** logK_ij = −C_ij / ε (SPEC §2 steps 1–2). */
+    /** logK_ij = −C_ij / ε (docs/MATH.md §2 steps 1–2). */
     private double logK(int i, int j, double maxDistance) {
         double c;
         if (options.maskDiagonal() && i == j) {

@@ -4,12 +4,12 @@ import org.bpa4j.Metric;
 import org.bpa4j.spi.BpaOptions;
 
 /**
- * BPA on one set, SPEC §2 forward and §3 backward, in double precision. Keeps the cost's state, logK
+ * BPA on one set, docs/MATH.md §2 forward and §3 backward, in double precision. Keeps the cost's state, logK
  * and the Sinkhorn duals between the two passes.
  */
 final class ReferenceBpa {
     /** The masked diagonal's cost: exp(−1e5/ε) is 0 in every precision. */
-    static final double MASKED_COST = 1e5;
+    static final double MASKED_COST = org.bpa4j.spi.MathConstants.MASKED_COST;
 
     private final BpaOptions options;
     private final int n;

@@ -5,7 +5,7 @@ package org.bpa4j.reference;
  * back through that division.
  */
 final class ReferenceUnitRows {
-    static final double NORM_FLOOR = 1e-12;
+    static final double NORM_FLOOR = org.bpa4j.spi.MathConstants.NORM_FLOOR;
 
     private final int n;
     private final int d;

@@ -33,7 +33,7 @@ public interface Backend {
     }
 
     /**
-     * BPA forward (SPEC §2). {@code x} is (n, d) or (B, n, d); {@code labels[b]} are the labels of the
+     * BPA forward (docs/MATH.md §2). {@code x} is (n, d) or (B, n, d); {@code labels[b]} are the labels of the
      * first rows of set b, or null for a set without labels; {@code labels} itself may be null.
      */
     BpaPass bpa(BpaOptions options, Tensor x, int[][] labels);
@@ -48,13 +48,13 @@ public interface Backend {
     }
 
     /**
-     * Sinkhorn (SPEC §1) on a cost (n, m) or (B, n, m). {@code a} and {@code b} are the marginals (not
+     * Sinkhorn (docs/MATH.md §1) on a cost (n, m) or (B, n, m). {@code a} and {@code b} are the marginals (not
      * their logarithms), shaped (n)/(m) or (B, n)/(B, m), or null for unit marginals.
      */
     SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b);
 
     /**
-     * The BAM loss (SPEC §4) on embeddings z (N, d), with a teacher zTeacher (N, d) for the distillation
+     * The BAM loss (docs/MATH.md §4) on embeddings z (N, d), with a teacher zTeacher (N, d) for the distillation
      * form or null for the plain one. A backend without it says so.
      */
     default BamPass bam(BamOptions options, Tensor z, Tensor zTeacher) {

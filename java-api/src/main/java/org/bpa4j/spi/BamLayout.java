@@ -1,7 +1,7 @@
 package org.bpa4j.spi;
 
 /**
- * Where each row and column of the BAM matrices comes from (SPEC §4), shared by every backend: rows
+ * Where each row and column of the BAM matrices comes from (docs/MATH.md §4), shared by every backend: rows
  * [v·B, (v+1)·B) are view v of images 0..B−1, and the N_t = targetCrops·B columns are the first views.
  *
  * @param batch B, images per view
@@ -39,7 +39,7 @@ public record BamLayout(int batch, int views, int largeCrops, int targetCrops, b
 
     /**
      * The loss's weight on P_vt ⊙ logQ_vs: loss = −Σ weight · Σ_ic P_vt[i,c]·logQ_vs[i,c] over unmasked
-     * entries, i.e. the 1/large, 1/n_vt and the row mean 1/B of SPEC §4 step 8.
+     * entries, i.e. the 1/large, 1/n_vt and the row mean 1/B of docs/MATH.md §4 step 8.
      */
     public double pairWeight() {
         return 1.0 / ((double) largeCrops * sourcesPerTarget() * batch);

@@ -3,7 +3,7 @@ package org.bpa4j.spi;
 import org.bpa4j.DType;
 
 /**
- * The options of the BAM loss (SPEC §4), already validated by the API.
+ * The options of the BAM loss (docs/MATH.md §4), already validated by the API.
  *
  * @param largeCrops views 0..largeCrops−1 are the large (global) crops; they give the targets P
  * @param localCrops further (local) views that are only sources

@@ -7,7 +7,7 @@ import org.bpa4j.Tensor;
  * so each gradient is one matrix product and the normalisation's backward. Immutable once made.
  */
 public interface BamPass {
-    /** The loss (SPEC §4 step 8). */
+    /** The loss (docs/MATH.md §4 step 8). */
     double loss();
 
     /** ∂(scale·loss)/∂z, shaped like z, in the options' precision. */

@@ -9,7 +9,7 @@ import java.util.function.IntConsumer;
  * Made by {@link Backend#blockKernel}; driven by {@link org.bpa4j.StreamingBpa}, which validates every argument
  * first.
  *
- * <p>Notation (SPEC §1, §2): logK_ij = −C_ij/ε with C_ii = 1e5 when the diagonal is masked; C is symmetric. For
+ * <p>Notation (docs/MATH.md §1, §2): logK_ij = −C_ij/ε with C_ii = 1e5 when the diagonal is masked; C is symmetric. For
  * the euclidean metric C = D / {@code maxDistance}, the caller passing the exact max of D over the whole set
  * (from {@link #maxDistance}); for cosine the argument is ignored.
  *
@@ -43,7 +43,7 @@ public interface BlockKernel {
     void columnLogSumExp(int r0, int r1, double[] dual, double maxDistance, double[] max, double[] sum);
 
     /**
-     * The k largest entries of the rows [r0, r1) of Z (SPEC §2 steps 4–7): logP_ij = u_i + logK_ij + v_j,
+     * The k largest entries of the rows [r0, r1) of Z (docs/MATH.md §2 steps 4–7): logP_ij = u_i + logK_ij + v_j,
      * Z_ij = f(logP_ij) / divisor (f = exp or sigmoid), then the label block (i, j < labels.length) set to 1 where
      * the labels agree and 0 where they differ, then Z_ii = 1 when the diagonal is masked. Row i's entries go to
      * values/indices[(i − r0 + atRow)·k + c], c = 0..k−1, in descending order of value, ties to the lower index.

@@ -4,7 +4,7 @@ import org.bpa4j.DType;
 import org.bpa4j.Metric;
 
 /**
- * The options of SPEC §2, already validated by the API.
+ * The options of docs/MATH.md §2, already validated by the API.
  *
  * @param precision element type of the output and of the gradient
  */

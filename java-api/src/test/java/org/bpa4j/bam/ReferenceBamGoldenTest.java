@@ -7,7 +7,7 @@ import org.bpa4j.testing.GoldenCase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The authors' BAM loss and gradients, reproduced by the reference backend to 1e-9 (SPEC §5). */
+/** The authors' BAM loss and gradients, reproduced by the reference backend to 1e-9 (docs/MATH.md §5). */
 class ReferenceBamGoldenTest {
     private static final double TOL = 1e-9;
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * ∂loss/∂z and ∂loss/∂zTeacher against central differences of the loss with the target P held fixed at
- * its value for the unperturbed input — "P carries no gradient" (SPEC §4) made testable.
+ * its value for the unperturbed input — "P carries no gradient" (docs/MATH.md §4) made testable.
  */
 class ReferenceBamFiniteDifferenceTest {
     private static final double STEP = 1e-6;

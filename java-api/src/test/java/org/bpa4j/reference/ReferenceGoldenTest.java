@@ -4,7 +4,7 @@ import org.bpa4j.DType;
 import org.bpa4j.Device;
 import org.bpa4j.testing.GoldenBackendContract;
 
-/** The authors' outputs and gradients, reproduced by the reference backend to 1e-9 (SPEC §5). */
+/** The authors' outputs and gradients, reproduced by the reference backend to 1e-9 (docs/MATH.md §5). */
 class ReferenceGoldenTest extends GoldenBackendContract {
     @Override
     protected Device device() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
-/** Properties of SPEC §2 that hold for any input: equivariance, marginals, symmetry, batch independence. */
+/** Properties of docs/MATH.md §2 that hold for any input: equivariance, marginals, symmetry, batch independence. */
 class ReferencePropertiesTest {
 
     private static Bpa.Builder reference() {

@@ -211,7 +211,7 @@ public class BadInputTest {
         assertNamed(assertThrows(IllegalArgumentException.class, () -> Bpa.builder().device(null)), "device", "null");
     }
 
-    /** The BAM loss's own refusals (SPEC §4 options), checked through its API. */
+    /** The BAM loss's own refusals (docs/MATH.md §4 options), checked through its API. */
     @Test
     void badBamOptionsAndEmbeddingsAreRefused() {
         Tensor z = x(6, 4);

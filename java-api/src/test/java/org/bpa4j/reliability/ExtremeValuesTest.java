@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Issue 6, item 4: inputs at the edges — norms of 1e-30 and 1e+30, all-zero rows, duplicated rows, n = 2,
  * d = 1, reg 1e-3 with 200 iterations — give finite outputs and gradients on every backend, equal to the
- * reference backend's within the precision's tolerance (SPEC §5: 1e-9 for float64, 1e-4 for float32,
+ * reference backend's within the precision's tolerance (docs/MATH.md §5: 1e-9 for float64, 1e-4 for float32,
  * looser where reg = 1e-3 multiplies float32's rounding of the cost by 1000).
  */
 public class ExtremeValuesTest {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import org.bpa4j.Tensor;
 
-/** Tolerance as SPEC §5 states it: relative to the largest |value| of the expected array. */
+/** Tolerance as docs/MATH.md §5 states it: relative to the largest |value| of the expected array. */
 public final class Closeness {
     private Closeness() {
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The golden bpa, sinkhorn and pot cases (SPEC §5) that every backend must reproduce. Each backend's test
+ * The golden bpa, sinkhorn and pot cases (docs/MATH.md §5) that every backend must reproduce. Each backend's test
  * extends this with its device, its precision and the tolerance its precision allows.
  */
 public abstract class GoldenBackendContract {
@@ -22,7 +22,7 @@ public abstract class GoldenBackendContract {
     /** The precision inputs are given in and results are asked for. */
     protected abstract DType precision();
 
-    /** Relative to the largest |expected value| (SPEC §5: 1e-9 for float64, 5e-4 for float32). */
+    /** Relative to the largest |expected value| (docs/MATH.md §5: 1e-9 for float64, 5e-4 for float32). */
     protected abstract double tolerance();
 
     /** How the pot cases are solved to convergence; a float32 path cannot reach POT's 1e-13 threshold. */

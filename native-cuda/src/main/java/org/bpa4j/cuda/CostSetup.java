@@ -6,7 +6,7 @@ import org.bpa4j.cuda.DeviceBuffer.View;
 import org.bpa4j.spi.BpaOptions;
 
 /**
- * SPEC §2 step 1 on the device for B sets of n×d features: uploads X, normalises its rows and computes
+ * docs/MATH.md §2 step 1 on the device for B sets of n×d features: uploads X, normalises its rows and computes
  * the base matrix of every set with one strided-batched GEMM (cosine: x̂x̂ᵀ; Euclidean: XXᵀ turned into
  * distances, with each set's max). The forward and the backward pass both run it, on the same input,
  * so that nothing n×n has to be kept between them.

@@ -8,7 +8,7 @@ import org.bpa4j.spi.BamOptions;
 import org.bpa4j.spi.BamPass;
 
 /**
- * The BAM loss (SPEC §4) on the GPU in float32, plain or distilled: rows normalised on the device, Q = ẑ·Tgᵀ
+ * The BAM loss (docs/MATH.md §4) on the GPU in float32, plain or distilled: rows normalised on the device, Q = ẑ·Tgᵀ
  * (and Q_tgt) by cuBLAS, the target Sinkhorn, top-k and the source step by bam_kernels.cu, which leave the
  * loss per row and ∂loss/∂Q. Between the passes it keeps, on the host, ∂loss/∂Q (N×N_t floats) and float
  * copies of z and zTeacher; each gradient uploads them, normalises again and is one or two products and the
@@ -82,7 +82,7 @@ final class CudaBam implements BamPass {
         }
     }
 
-    /** SPEC §4 steps 4-5: the SwAV scalings in the log domain, P for the large views' rows, then top-k. */
+    /** docs/MATH.md §4 steps 4-5: the SwAV scalings in the log domain, P for the large views' rows, then top-k. */
     private static View targetPlan(Workspace ws, KernelLaunches k, BamOptions options, BamLayout l, View qTarget) {
         int n = l.rows();
         int nt = l.targets();

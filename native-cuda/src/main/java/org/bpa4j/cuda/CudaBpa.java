@@ -8,7 +8,7 @@ import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaPass;
 
 /**
- * BPA (SPEC §2) forward and backward (SPEC §3) on the GPU for B sets at once. Sets of n ≤ 128 take the
+ * BPA (docs/MATH.md §2) forward and backward (docs/MATH.md §3) on the GPU for B sets at once. Sets of n ≤ 128 take the
  * small-set kernels (one block per set, every iteration in one launch; {@link SmallSets}), larger ones the
  * multi-launch kernels (one block per matrix row, a launch per half-step). Both keep the duals in the same
  * layout, so each pass picks its route on its own. Between the two passes it keeps, on the host, only the
@@ -16,8 +16,8 @@ import org.bpa4j.spi.BpaPass;
  * backward pass recomputes the base matrix with one GEMM and the plans from it.
  */
 final class CudaBpa implements BpaPass {
-    private static final int OUTPUT_EXP = 1;
-    private static final int OUTPUT_SIGMOID = 2;
+    private static final int OUTPUT_EXP = OutputModes.EXP;
+    private static final int OUTPUT_SIGMOID = OutputModes.SIGMOID;
 
     private final CudaContext context;
     private final BpaOptions options;

@@ -8,14 +8,14 @@ import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
 
 /**
- * Log-domain Sinkhorn (SPEC §1) on a general cost, (n, m) or (B, n, m), with optional marginals and an
- * optional tolerance, and its backward pass (SPEC §3). The column step runs as a row step on the
+ * Log-domain Sinkhorn (docs/MATH.md §1) on a general cost, (n, m) or (B, n, m), with optional marginals and an
+ * optional tolerance, and its backward pass (docs/MATH.md §3). The column step runs as a row step on the
  * transposed cost, so every pass reads the matrix row by row. With a tolerance every set keeps its own
  * iteration count; all sets iterate until the last one has converged (a set's later iterations are
  * computed but not used). Between the passes only the dual vectors stay on the host.
  */
 final class CudaSinkhorn implements SinkhornPass {
-    private static final int OUTPUT_LOG = 0;
+    private static final int OUTPUT_LOG = OutputModes.LOG;
 
     private final CudaContext context;
     private final SinkhornOptions options;

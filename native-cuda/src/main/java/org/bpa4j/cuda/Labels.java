@@ -3,7 +3,7 @@ package org.bpa4j.cuda;
 import org.bpa4j.cuda.DeviceBuffer.View;
 
 /**
- * The support labels of every set (SPEC §2 step 6), padded to n per set for the device: labels[b·n + i]
+ * The support labels of every set (docs/MATH.md §2 step 6), padded to n per set for the device: labels[b·n + i]
  * and counts[b] labels in set b. Empty when no set has labels.
  */
 final class Labels {

@@ -4,7 +4,7 @@ import org.bpa4j.DType;
 import org.bpa4j.Device;
 import org.bpa4j.testing.GoldenBackendContract;
 
-/** The authors' golden outputs and gradients (SPEC §5) through the CUDA backend, to 5e-4 in float32. */
+/** The authors' golden outputs and gradients (docs/MATH.md §5) through the CUDA backend, to 5e-4 in float32. */
 @RequiresCuda
 class CudaGoldenTest extends GoldenBackendContract {
     @Override

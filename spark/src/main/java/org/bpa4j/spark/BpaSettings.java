@@ -7,7 +7,7 @@ import org.bpa4j.Device;
 import org.bpa4j.Metric;
 
 /**
- * The options of one BPA transform (SPEC §2) in a form that travels to executors: {@link Bpa} itself is not
+ * The options of one BPA transform (docs/MATH.md §2) in a form that travels to executors: {@link Bpa} itself is not
  * serializable, so each task builds its own from these (cheap: a builder call).
  *
  * @param precision the output precision, or null for the input's own

@@ -30,7 +30,7 @@ import org.bpa4j.Device;
 import org.bpa4j.Metric;
 
 /**
- * BPA (SPEC §2) as a Spark ML {@link Transformer}: every group of rows (one value of {@code groupCol}) is one
+ * BPA (docs/MATH.md §2) as a Spark ML {@link Transformer}: every group of rows (one value of {@code groupCol}) is one
  * set, transformed on an executor by the normal {@link org.bpa4j.Bpa} API (the CPU backend, or CUDA where an
  * executor has one and {@code device} is auto). Every input row comes out once, with all its columns, plus
  * its row of the group's BPA output in {@code outputCol} — dense, or with {@code topK} > 0 its k largest

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import org.bpa4j.spi.BamLayout;
 
 /**
- * The target P of the BAM loss (SPEC §4 steps 4–5): P[j, ·] = softmax_c(A[j, c] + u_c), A = Q_tgt/ε with
+ * The target P of the BAM loss (docs/MATH.md §4 steps 4–5): P[j, ·] = softmax_c(A[j, c] + u_c), A = Q_tgt/ε with
  * the positives at −∞, and u the row duals of the SwAV scalings (the column duals, r, c, max(A) and sum(E)
  * cancel in the final normalisation).
  *
@@ -180,7 +180,7 @@ final class BamTarget {
         return max + Math.log(sum);
     }
 
-    /** SPEC §4 step 5: each image's top-k targets by the mean over the large views, kept, renormalised. */
+    /** docs/MATH.md §4 step 5: each image's top-k targets by the mean over the large views, kept, renormalised. */
     private static void keepTopK(float[] p, BamLayout layout, int topK, ThreadTeam team) {
         int b = layout.batch();
         int nt = layout.targets();

@@ -18,7 +18,7 @@ interface BpaPlan {
         void row(int i, float[] dst, float[] scratch);
     }
 
-    /** ∂L/∂logK (a new n×n matrix) for ∂L/∂logP given row by row: SPEC §3 through the iterations. */
+    /** ∂L/∂logK (a new n×n matrix) for ∂L/∂logP given row by row: docs/MATH.md §3 through the iterations. */
     default float[] gradientLogK(GradientRows gradLogP) {
         return gradientLogK(gradLogP, false);
     }

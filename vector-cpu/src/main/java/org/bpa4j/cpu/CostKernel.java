@@ -1,6 +1,6 @@
 package org.bpa4j.cpu;
 
-/** A cost of SPEC §2 step 1 that writes logK = −C/ε and takes ∂L/∂logK back to ∂L/∂X (SPEC §3). */
+/** A cost of docs/MATH.md §2 step 1 that writes logK = −C/ε and takes ∂L/∂logK back to ∂L/∂X (docs/MATH.md §3). */
 interface CostKernel {
     /** Fills the n×n logK (the diagonal unmasked). */
     void fillLogK(float[] logK, ThreadTeam team);

@@ -7,7 +7,7 @@ import org.bpa4j.spi.BamOptions;
 import org.bpa4j.spi.BamPass;
 
 /**
- * The BAM loss (SPEC §4) on the CPU in float32. Its cost is three GEMMs of the backend's register-tiled
+ * The BAM loss (docs/MATH.md §4) on the CPU in float32. Its cost is three GEMMs of the backend's register-tiled
  * {@link TileGemm}: Q = ẑ·Tgᵀ in the forward pass, ∂Q·Tg and ∂Qᵀ·ẑ in the backward pass (∂Qᵀ is read in
  * place: the GEMM packs either orientation). The target is {@link BamTarget}'s; the source softmax and
  * ∂loss/∂Q are vector loops over the rows of Q, kept from the forward pass so that each gradient is one
@@ -59,7 +59,7 @@ final class CpuBam implements BamPass {
         this.loss = total;
     }
 
-    /** The loss of SPEC §4 on z (N, d), with a teacher (N, d) or null; inputs validated by the API. */
+    /** The loss of docs/MATH.md §4 on z (N, d), with a teacher (N, d) or null; inputs validated by the API. */
     static CpuBam compute(BamOptions options, Tensor z, Tensor zTeacher, ThreadTeam team) {
         return new CpuBam(options, z, zTeacher, team);
     }

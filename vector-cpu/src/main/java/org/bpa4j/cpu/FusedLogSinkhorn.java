@@ -9,10 +9,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Log-domain Sinkhorn of SPEC §1 in float32 with one sweep over logK per iteration, and its backward pass
- * (SPEC §3) with one sweep per iteration, recomputing the plans from logK and the stored duals.
+ * Log-domain Sinkhorn of docs/MATH.md §1 in float32 with one sweep over logK per iteration, and its backward pass
+ * (docs/MATH.md §3) with one sweep per iteration, recomputing the plans from logK and the stored duals.
  *
- * <p>The sweep of iteration t does the row step and the column step together, in SPEC's order. Row i:
+ * <p>The sweep of iteration t does the row step and the column step together, in docs/MATH.md §1's order. Row i:
  * e_ij = exp(logK_ij + v_j − s_i) with s_i = max β − u_i of the previous iteration, an upper bound of the
  * row's terms (the column step made u_i + logK_ij + v_j ≤ β_j), so no max pass is needed; S_i = Σ_j e_ij
  * gives u_i = α_i − s_i − log S_i. The same e_ij then serve the column step: exp(u_i + logK_ij − c_j) =
@@ -494,7 +494,7 @@ final class FusedLogSinkhorn implements BpaPlan {
     }
 
     /**
-     * Reverse mode through the iterations (SPEC §3). On entry {@code g} holds A = ∂L/∂logP and gu, gv its
+     * Reverse mode through the iterations (docs/MATH.md §3). On entry {@code g} holds A = ∂L/∂logP and gu, gv its
      * row and column sums; on exit g holds ∂L/∂logK. Each iteration recomputes its sweep's e_ij bit for bit
      * (one exp an element) and gets both plans from it (see {@link Step}): the backward pass sees exactly
      * the numbers the forward pass summed, which keeps it finite even where float32 cannot resolve the

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * BPA's Sinkhorn (unit marginals, fixed T, SPEC §1 rows first) with scaling vectors instead of logs: the
+ * BPA's Sinkhorn (unit marginals, fixed T, docs/MATH.md §1 rows first) with scaling vectors instead of logs: the
  * buffer holding logK is turned, in place and once, into K = exp(logK − M) with M = max logK, and then
  * u_i = −log Σ_j K_ij e^{v_j} − M and v_j = −log Σ_i K_ij e^{u_i + M}. Same duals as the log domain, but an
  * iteration is a pair of matrix-vector products (one sweep, no exp), and the plan, the output and the
@@ -292,7 +292,7 @@ final class ScalingSinkhorn implements BpaPlan {
     }
 
     /**
-     * SPEC §3 with Pᶜ_ij = A_i K_ij B_j and Pʳ_ij = A_i K_ij B'_j (A = e^{u+M}, B = e^v, B' = e^v of the
+     * docs/MATH.md §3 with Pᶜ_ij = A_i K_ij B_j and Pʳ_ij = A_i K_ij B'_j (A = e^{u+M}, B = e^v, B' = e^v of the
      * previous iteration). Every term subtracted from ∂L/∂logK is K_ij times a rank-one product: the column
      * step's gv_j Pᶜ_ij = K_ij A_i (gv_j B_j), the row step's gu_i Pʳ_ij = K_ij (gu_i A_i) B'_j. So the
      * recursion over the iterations needs only the vectors — one read of K per iteration, no n×n writes —

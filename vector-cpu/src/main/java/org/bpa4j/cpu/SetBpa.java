@@ -6,13 +6,13 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * BPA on one set (SPEC §2 forward, §3 backward) in float32. Between the passes it keeps one n×n matrix
+ * BPA on one set (docs/MATH.md §2 forward, §3 backward) in float32. Between the passes it keeps one n×n matrix
  * (logK, or K = exp(logK − max) when the Sinkhorn runs on scaling vectors), the duals of every iteration
  * and the cost's own state; the plan and Z are recomputed from them.
  */
 final class SetBpa {
     /** The masked diagonal's cost: exp(−1e5/ε) is 0 in every precision. */
-    static final double MASKED_COST = 1e5;
+    static final double MASKED_COST = org.bpa4j.spi.MathConstants.MASKED_COST;
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
 

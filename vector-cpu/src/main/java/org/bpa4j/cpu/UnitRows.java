@@ -6,7 +6,7 @@ package org.bpa4j.cpu;
  * BAM loss. Norms in double, so that |x| up to 1e154 squares without overflow; x̂ in float32.
  */
 final class UnitRows {
-    static final double NORM_FLOOR = 1e-12;
+    static final double NORM_FLOOR = org.bpa4j.spi.MathConstants.NORM_FLOOR;
 
     final int n;
     final int d;

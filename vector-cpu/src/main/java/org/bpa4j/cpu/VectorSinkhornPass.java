@@ -5,7 +5,7 @@ import org.bpa4j.Tensor;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
 
-/** Sinkhorn (SPEC §1) on a cost (n, m) or (B, n, m) with optional marginals, in float32. */
+/** Sinkhorn (docs/MATH.md §1) on a cost (n, m) or (B, n, m) with optional marginals, in float32. */
 final class VectorSinkhornPass implements SinkhornPass {
     private final SinkhornOptions options;
     private final int[] shape;

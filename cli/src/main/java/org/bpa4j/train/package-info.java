@@ -5,4 +5,5 @@
  * a real trainer brings its own framework and calls {@link org.bpa4j.BpaResult#backward} or
  * {@link org.bpa4j.BamResult#backward()} between its layers in the same way.
  */
+// part of the command line (bpa4j-cli), not of the library: the demo trainers are its only users
 package org.bpa4j.train;
