@@ -15,6 +15,7 @@ module org.bpa4j {
     exports org.bpa4j.io;
     exports org.bpa4j.fewshot;
     exports org.bpa4j.spi;
+    exports org.bpa4j.retrieval;
 
     uses org.bpa4j.spi.Backend;
     provides org.bpa4j.spi.Backend with org.bpa4j.reference.ReferenceBackend;

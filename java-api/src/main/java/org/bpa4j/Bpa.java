@@ -209,13 +209,13 @@ public final class Bpa implements java.io.Serializable {
     public TopKRows topK(Tensor x, int k, int[] labels, StreamingBpa.Progress progress) {
         StreamingBpa streaming = streaming(x, labels, "Bpa.topK");
         if (k < 1 || k > x.rows()) {
-            throw new IllegalArgumentException("Bpa.topK: k must be in [1, n] = [1, " + x.rows() + "], got " + k);
+            throw new InvalidInputException("Bpa.topK: k must be in [1, n] = [1, " + x.rows() + "], got " + k);
         }
         TopKRows top;
         try {
             top = streaming.topK(k, progress);
         } catch (OutOfMemoryError e) {
-            throw new IllegalArgumentException("Bpa.topK: ran out of memory for n = " + x.rows() + ", k = " + k
+            throw new InvalidInputException("Bpa.topK: ran out of memory for n = " + x.rows() + ", k = " + k
                     + " (the result alone needs " + MemoryEstimate.bytes(StreamingBpa.topKBytes(x.rows(), k))
                     + "); raise -Xmx", e);
         }
@@ -238,7 +238,7 @@ public final class Bpa implements java.io.Serializable {
     private StreamingBpa streaming(Tensor x, int[] labels, String where) {
         InputChecks.notNull(x, where + ": x");
         if (x.rank() == 3) {
-            throw new IllegalArgumentException(where + ": x has shape " + x.shapeString() + "; the streaming top-k "
+            throw new InvalidInputException(where + ": x has shape " + x.shapeString() + "; the streaming top-k "
                     + "takes one set (n, d) — a batch (B, n, d) of small sets fits the dense transform");
         }
         InputChecks.features(x, where + ": x");
@@ -255,7 +255,7 @@ public final class Bpa implements java.io.Serializable {
                         metric == Metric.EUCLIDEAN ? Double.NaN : 0.0);
             } catch (UnsupportedOperationException e) {
                 if (candidates.size() == 1) {
-                    throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                    throw new InvalidInputException(where + ": " + e.getMessage(), e);
                 }
                 // AUTO: the next available backend that has the block kernel
             }

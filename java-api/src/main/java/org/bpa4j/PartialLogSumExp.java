@@ -26,10 +26,10 @@ public final class PartialLogSumExp implements Serializable {
         InputChecks.notNull(max, "PartialLogSumExp: max");
         InputChecks.notNull(sum, "PartialLogSumExp: sum");
         if (offset < 0) {
-            throw new IllegalArgumentException("PartialLogSumExp: offset must be >= 0, got " + offset);
+            throw new InvalidInputException("PartialLogSumExp: offset must be >= 0, got " + offset);
         }
         if (max.length != sum.length) {
-            throw new IllegalArgumentException("PartialLogSumExp: max has " + max.length + " values but sum has "
+            throw new InvalidInputException("PartialLogSumExp: max has " + max.length + " values but sum has "
                     + sum.length);
         }
         this.offset = offset;
@@ -81,7 +81,7 @@ public final class PartialLogSumExp implements Serializable {
     public PartialLogSumExp merge(PartialLogSumExp other) {
         InputChecks.notNull(other, "PartialLogSumExp.merge: other");
         if (other.offset != offset || other.max.length != max.length) {
-            throw new IllegalArgumentException("PartialLogSumExp.merge: indices [" + other.offset + ", "
+            throw new InvalidInputException("PartialLogSumExp.merge: indices [" + other.offset + ", "
                     + (other.offset + other.max.length) + ") where [" + offset + ", " + (offset + max.length)
                     + ") were expected");
         }

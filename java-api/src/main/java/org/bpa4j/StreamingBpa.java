@@ -87,7 +87,7 @@ public final class StreamingBpa {
     public double blockMaxDistance(int r0, int r1) {
         checkBlock(r0, r1, "StreamingBpa.blockMaxDistance");
         if (options.metric() != Metric.EUCLIDEAN) {
-            throw new IllegalArgumentException("StreamingBpa.blockMaxDistance: only the euclidean metric's cost "
+            throw new InvalidInputException("StreamingBpa.blockMaxDistance: only the euclidean metric's cost "
                     + "has a max distance (this one is " + options.metric().label() + ")");
         }
         return kernel.maxDistance(r0, r1);
@@ -96,11 +96,11 @@ public final class StreamingBpa {
     /** The same set with the euclidean cost's scale known: the max over the blocks of {@link #blockMaxDistance}. */
     public StreamingBpa withMaxDistance(double maxDistance) {
         if (options.metric() != Metric.EUCLIDEAN) {
-            throw new IllegalArgumentException("StreamingBpa.withMaxDistance: the " + options.metric().label()
+            throw new InvalidInputException("StreamingBpa.withMaxDistance: the " + options.metric().label()
                     + " cost has no max distance");
         }
         if (!(maxDistance >= 0) || Double.isInfinite(maxDistance)) {
-            throw new IllegalArgumentException("StreamingBpa.withMaxDistance: the max distance must be finite and "
+            throw new InvalidInputException("StreamingBpa.withMaxDistance: the max distance must be finite and "
                     + ">= 0, got " + maxDistance);
         }
         return new StreamingBpa(options, kernel, n, labels, device, maxDistance);
@@ -142,7 +142,7 @@ public final class StreamingBpa {
         int total = 0;
         for (PartialLogSumExp b : sorted) {
             if (b.offset() != total) {
-                throw new IllegalArgumentException("StreamingBpa.join: the block at " + b.offset()
+                throw new InvalidInputException("StreamingBpa.join: the block at " + b.offset()
                         + " does not follow [0, " + total + ")");
             }
             total += b.length();
@@ -166,7 +166,7 @@ public final class StreamingBpa {
     public double divisor(PartialLogSumExp lastColumnStep) {
         InputChecks.notNull(lastColumnStep, "StreamingBpa.divisor: lastColumnStep");
         if (lastColumnStep.offset() != 0 || lastColumnStep.length() != n) {
-            throw new IllegalArgumentException("StreamingBpa.divisor: log-sum-exps of [" + lastColumnStep.offset()
+            throw new InvalidInputException("StreamingBpa.divisor: log-sum-exps of [" + lastColumnStep.offset()
                     + ", " + (lastColumnStep.offset() + lastColumnStep.length()) + ") where all n = " + n
                     + " columns were expected");
         }
@@ -197,7 +197,7 @@ public final class StreamingBpa {
         checkDual(v, "StreamingBpa.blockTopK: v");
         checkK(k, "StreamingBpa.blockTopK");
         if (!(divisor > 0) || Double.isInfinite(divisor)) {
-            throw new IllegalArgumentException("StreamingBpa.blockTopK: divisor must be finite and > 0, got "
+            throw new InvalidInputException("StreamingBpa.blockTopK: divisor must be finite and > 0, got "
                     + divisor);
         }
         int rows = r1 - r0;
@@ -222,7 +222,7 @@ public final class StreamingBpa {
     public TopKRows topK(int k, Progress progress) {
         checkK(k, "StreamingBpa.topK");
         if ((long) n * k > MemoryEstimate.MAX_ARRAY) {
-            throw new IllegalArgumentException("StreamingBpa.topK: n·k = " + n + "·" + k + " entries ("
+            throw new InvalidInputException("StreamingBpa.topK: n·k = " + n + "·" + k + " entries ("
                     + MemoryEstimate.bytes(topKBytes(n, k)) + ") do not fit in one Java array; choose k <= "
                     + MemoryEstimate.MAX_ARRAY / n);
         }
@@ -290,13 +290,13 @@ public final class StreamingBpa {
 
     private void checkK(int k, String where) {
         if (k < 1 || k > n) {
-            throw new IllegalArgumentException(where + ": k must be in [1, n] = [1, " + n + "], got " + k);
+            throw new InvalidInputException(where + ": k must be in [1, n] = [1, " + n + "], got " + k);
         }
     }
 
     private void checkBlock(int r0, int r1, String where) {
         if (r0 < 0 || r1 > n || r0 >= r1) {
-            throw new IllegalArgumentException(where + ": the block [" + r0 + ", " + r1 + ") is not a non-empty "
+            throw new InvalidInputException(where + ": the block [" + r0 + ", " + r1 + ") is not a non-empty "
                     + "range of rows in [0, " + n + ")");
         }
     }
@@ -312,12 +312,12 @@ public final class StreamingBpa {
     private void checkDual(double[] dual, String what) {
         InputChecks.notNull(dual, what);
         if (dual.length != n) {
-            throw new IllegalArgumentException(what + " has length " + dual.length + " where n = " + n
+            throw new InvalidInputException(what + " has length " + dual.length + " where n = " + n
                     + " was expected");
         }
         for (int i = 0; i < n; i++) {
             if (!Double.isFinite(dual[i])) {
-                throw new IllegalArgumentException(what + " is not finite at index " + i + ": " + dual[i]);
+                throw new InvalidInputException(what + " is not finite at index " + i + ": " + dual[i]);
             }
         }
     }

@@ -147,16 +147,16 @@ public final class Tensor {
     private static int matrixColumns(Object matrix, int count, java.util.function.IntUnaryOperator length,
             String where) {
         if (matrix == null) {
-            throw new IllegalArgumentException(where + ": the matrix is null");
+            throw new InvalidInputException(where + ": the matrix is null");
         }
         int cols = count == 0 ? 0 : length.applyAsInt(0);
         for (int i = 0; i < count; i++) {
             int len = length.applyAsInt(i);
             if (len < 0) {
-                throw new IllegalArgumentException(where + ": row " + i + " is null");
+                throw new InvalidInputException(where + ": row " + i + " is null");
             }
             if (len != cols) {
-                throw new IllegalArgumentException(where + ": row " + i + " has " + len + " values but row 0 has "
+                throw new InvalidInputException(where + ": row " + i + " has " + len + " values but row 0 has "
                         + cols + " (the matrix must be rectangular)");
             }
         }
@@ -504,7 +504,7 @@ public final class Tensor {
 
     private void checkMatrix(String where) {
         if (shape.length != 2) {
-            throw new IllegalArgumentException(where + ": the tensor must be 2-D, got shape " + Arrays.toString(shape));
+            throw new InvalidInputException(where + ": the tensor must be 2-D, got shape " + Arrays.toString(shape));
         }
     }
 

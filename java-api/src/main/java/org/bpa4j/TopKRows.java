@@ -96,7 +96,7 @@ public final class TopKRows implements Serializable {
     public static TopKRows concat(List<TopKRows> blocks) {
         InputChecks.notNull(blocks, "TopKRows.concat: blocks");
         if (blocks.isEmpty()) {
-            throw new IllegalArgumentException("TopKRows.concat: no blocks");
+            throw new InvalidInputException("TopKRows.concat: no blocks");
         }
         List<TopKRows> sorted = new ArrayList<>(blocks);
         for (TopKRows b : sorted) {
@@ -108,17 +108,17 @@ public final class TopKRows implements Serializable {
         long total = 0;
         for (TopKRows b : sorted) {
             if (b.k != k) {
-                throw new IllegalArgumentException("TopKRows.concat: a block keeps k = " + b.k + " where " + k
+                throw new InvalidInputException("TopKRows.concat: a block keeps k = " + b.k + " where " + k
                         + " was expected");
             }
             if (b.firstRow != first + total) {
-                throw new IllegalArgumentException("TopKRows.concat: the block at row " + b.firstRow + " does not "
+                throw new InvalidInputException("TopKRows.concat: the block at row " + b.firstRow + " does not "
                         + "follow the rows [" + first + ", " + (first + total) + ")");
             }
             total += b.rows;
         }
         if (total * k > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("TopKRows.concat: " + total + " rows of " + k
+            throw new InvalidInputException("TopKRows.concat: " + total + " rows of " + k
                     + " entries do not fit in one array");
         }
         float[] v = new float[(int) (total * k)];

@@ -142,11 +142,11 @@ final class BenchCommand implements Callable<Integer> {
             throw new InvalidInputException("--warmup-seconds must be a finite number >= 0, got " + warmupSeconds);
         }
         if (!(warmupMaxSeconds >= 0) || Double.isInfinite(warmupMaxSeconds)) {
-            throw new IllegalArgumentException("--warmup-max-seconds must be a finite number >= 0, got "
+            throw new InvalidInputException("--warmup-max-seconds must be a finite number >= 0, got "
                     + warmupMaxSeconds);
         }
         if (!(settle > 0 && settle < 1)) {
-            throw new IllegalArgumentException("--settle must be a fraction in (0, 1), got " + settle);
+            throw new InvalidInputException("--settle must be a fraction in (0, 1), got " + settle);
         }
         List<Size> parsed = sizes();
         SteadyState.Settings settings = new SteadyState.Settings(warmup, warmupSeconds,
@@ -200,7 +200,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private Integer benchBam(List<Size> parsed, SteadyState.Settings settings) {
         if (batch != 1) {
-            throw new IllegalArgumentException("--batch is for --op bpa; bam's B is the first number of --sizes");
+            throw new InvalidInputException("--batch is for --op bpa; bam's B is the first number of --sizes");
         }
         List<BamLoss> losses = new ArrayList<>();
         List<String> names = new ArrayList<>();

@@ -1,5 +1,7 @@
 package org.bpa4j.cli;
 
+import org.bpa4j.InvalidInputException;
+
 import java.io.IOException;
 import org.bpa4j.Bpa;
 import org.bpa4j.Tensor;
@@ -19,7 +21,7 @@ record DigitsRetrieval(LabeledData queries, LabeledData gallery) {
     static DigitsRetrieval split(int queries, long seed) throws IOException {
         LabeledData all = BundledDigits.load();
         if (queries < 1 || queries >= all.size()) {
-            throw new IllegalArgumentException("--queries must be in 1.." + (all.size() - 1) + " (the digits have "
+            throw new InvalidInputException("--queries must be in 1.." + (all.size() - 1) + " (the digits have "
                     + all.size() + " images), got " + queries);
         }
         DigitsSplit split = DigitsSplit.of(all, queries, seed);

@@ -1,5 +1,7 @@
 package org.bpa4j.cli;
 
+import org.bpa4j.InvalidInputException;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -76,10 +78,10 @@ final class RerankCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (topK != null && topK < 1) {
-            throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
+            throw new InvalidInputException("--top-k must be >= 1, got " + topK);
         }
         if (keep != null && keep < 1) {
-            throw new IllegalArgumentException("--keep must be >= 1, got " + keep);
+            throw new InvalidInputException("--keep must be >= 1, got " + keep);
         }
         OutputFiles outputs = new OutputFiles();
         outputs.declare(output, "--output");
@@ -87,7 +89,7 @@ final class RerankCommand implements Callable<Integer> {
         Tensor q = features(query, "--query");
         Tensor g = features(gallery, "--gallery");
         if (q.cols() != g.cols()) {
-            throw new IllegalArgumentException("--query " + query + " has d = " + q.cols() + " but --gallery "
+            throw new InvalidInputException("--query " + query + " has d = " + q.cols() + " but --gallery "
                     + gallery + " has d = " + g.cols() + " (shapes " + q.shapeString() + " and " + g.shapeString()
                     + ")");
         }
@@ -122,11 +124,11 @@ final class RerankCommand implements Callable<Integer> {
     private Tensor features(Path file, String option) throws IOException {
         Tensor t = NpyInputs.tensor(file, option, precision);
         if (t.rank() != 2) {
-            throw new IllegalArgumentException(option + " " + file + ": shape " + t.shapeString()
+            throw new InvalidInputException(option + " " + file + ": shape " + t.shapeString()
                     + " where (rows, d) was expected");
         }
         if (t.rows() < 1) {
-            throw new IllegalArgumentException(option + " " + file + ": no rows (shape " + t.shapeString() + ")");
+            throw new InvalidInputException(option + " " + file + ": no rows (shape " + t.shapeString() + ")");
         }
         return t;
     }

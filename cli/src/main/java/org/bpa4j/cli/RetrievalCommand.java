@@ -1,5 +1,7 @@
 package org.bpa4j.cli;
 
+import org.bpa4j.InvalidInputException;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -54,16 +56,16 @@ final class RetrievalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (keep < 1) {
-            throw new IllegalArgumentException("--keep must be >= 1, got " + keep);
+            throw new InvalidInputException("--keep must be >= 1, got " + keep);
         }
         if (writeSplit != null && !Files.isDirectory(writeSplit)) {
-            throw new IllegalArgumentException("--write-split " + writeSplit + ": no such folder");
+            throw new InvalidInputException("--write-split " + writeSplit + ": no such folder");
         }
         Bpa bpa = Bpa.builder().reg(reg).iterations(iterations).device(backend).build();
         DigitsRetrieval split = DigitsRetrieval.split(queries, seed);
         int n = split.queries().size() + split.gallery().size();
         if (keep > n) {
-            throw new IllegalArgumentException("--keep " + keep + " is larger than the " + n + " images");
+            throw new InvalidInputException("--keep " + keep + " is larger than the " + n + " images");
         }
         OutputFiles outputs = new OutputFiles();
         if (writeSplit != null) {

@@ -1,5 +1,7 @@
 package org.bpa4j.cli;
 
+import org.bpa4j.InvalidInputException;
+
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.bpa4j.Bpa;
@@ -21,24 +23,24 @@ final class TopKTransform {
     /** Refuses k before anything is read: it must be ≥ 1 (the upper bound n is checked with the input). */
     static void checkK(int k) {
         if (k < 1) {
-            throw new IllegalArgumentException("--top-k must be >= 1, got " + k);
+            throw new InvalidInputException("--top-k must be >= 1, got " + k);
         }
     }
 
     /** Refuses an input top-k cannot take, and sizes whose outputs cannot fit, before any work. */
     static void checkInput(Tensor x, int k, String input) {
         if (x.rank() != 2) {
-            throw new IllegalArgumentException("--input " + input + ": shape " + x.shapeString() + "; --top-k takes "
+            throw new InvalidInputException("--input " + input + ": shape " + x.shapeString() + "; --top-k takes "
                     + "one set (n, d) (a batch (B, n, d) of small sets needs no streaming: drop --top-k)");
         }
         int n = x.rows();
         if (k > n) {
-            throw new IllegalArgumentException("--top-k " + k + " is larger than n = " + n + " (the rows of --input)");
+            throw new InvalidInputException("--top-k " + k + " is larger than n = " + n + " (the rows of --input)");
         }
         long entries = (long) n * k;
         long bytes = entries * (Float.BYTES + Long.BYTES);
         if (entries > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("--top-k " + k + ": the outputs (" + n + ", " + k + ") need " + bytes
+            throw new InvalidInputException("--top-k " + k + ": the outputs (" + n + ", " + k + ") need " + bytes
                     + " bytes, more than one Java array holds; choose --top-k <= " + (Integer.MAX_VALUE - 16) / n);
         }
         // the result, and the copies the .npy writers make of it
@@ -46,7 +48,7 @@ final class TopKTransform {
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (need > free) {
-            throw new IllegalArgumentException("--top-k " + k + ": the outputs (" + n + ", " + k + ") and their copies "
+            throw new InvalidInputException("--top-k " + k + ": the outputs (" + n + ", " + k + ") and their copies "
                     + "need about " + need + " bytes but only " + free + " are free in the heap; raise -Xmx "
                     + "(BPA4J_JAVA_OPTS) or lower --top-k");
         }

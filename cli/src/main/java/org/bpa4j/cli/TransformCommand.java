@@ -87,7 +87,7 @@ final class TransformCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if ((topK == null) != (indicesOutput == null)) {
-            throw new IllegalArgumentException("--top-k and --indices-output go together: give both or neither");
+            throw new InvalidInputException("--top-k and --indices-output go together: give both or neither");
         }
         if (topK != null) {
             return callTopK();
@@ -147,7 +147,7 @@ final class TransformCommand implements Callable<Integer> {
     private Integer callTopK() throws IOException {
         TopKTransform.checkK(topK);
         if (grad != null || gradOutput != null) {
-            throw new IllegalArgumentException("--top-k has no gradient: drop --grad and --grad-output");
+            throw new InvalidInputException("--top-k has no gradient: drop --grad and --grad-output");
         }
         OutputFiles outputs = new OutputFiles();
         outputs.declare(output, "--output");

@@ -87,7 +87,7 @@ public final class EpisodeSampler {
      */
     public void skip(long episodes) {
         if (episodes < 0) {
-            throw new IllegalArgumentException("EpisodeSampler.skip: episodes must be >= 0, got " + episodes);
+            throw new InvalidInputException("EpisodeSampler.skip: episodes must be >= 0, got " + episodes);
         }
         int perClass = shape.shot() + shape.queries();
         for (long e = 0; e < episodes; e++) {

@@ -303,7 +303,7 @@ public final class Npy {
             count *= dim;
         }
         if (count != values.length) {
-            throw new IllegalArgumentException("Npy.write: " + values.length + " values for shape "
+            throw new InvalidInputException("Npy.write: " + values.length + " values for shape "
                     + Tensor.shapeString(shape));
         }
         out.write(header("<i8", shape));

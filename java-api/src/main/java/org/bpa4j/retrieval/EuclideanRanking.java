@@ -1,5 +1,7 @@
 package org.bpa4j.retrieval;
 
+import org.bpa4j.InvalidInputException;
+
 import org.bpa4j.Tensor;
 
 /**
@@ -20,7 +22,7 @@ public final class EuclideanRanking {
         String where = "EuclideanRanking.rank";
         RetrievalChecks.queryAndGallery(query, gallery, where);
         if (topK < 0) {
-            throw new IllegalArgumentException(where + ": top-k must be >= 1 (or 0 for the whole gallery), got "
+            throw new InvalidInputException(where + ": top-k must be >= 1 (or 0 for the whole gallery), got "
                     + topK);
         }
         int q = query.rows();
@@ -29,7 +31,7 @@ public final class EuclideanRanking {
         int k = RetrievalChecks.rankedPerQuery(topK, g, where);
         RetrievalChecks.outputFits(q, k, ((long) q + g) * d * Double.BYTES, where);
         if (((long) q + g) * d > RetrievalChecks.MAX_ARRAY) {
-            throw new IllegalArgumentException(where + ": " + (q + g) + " rows of d = " + d
+            throw new InvalidInputException(where + ": " + (q + g) + " rows of d = " + d
                     + " are more values than a Java array holds");
         }
         double[] rows = new double[(q + g) * d];

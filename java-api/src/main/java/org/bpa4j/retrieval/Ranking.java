@@ -1,5 +1,7 @@
 package org.bpa4j.retrieval;
 
+import org.bpa4j.InvalidInputException;
+
 import java.util.Arrays;
 import org.bpa4j.Tensor;
 
@@ -87,7 +89,7 @@ public final class Ranking {
 
     private int offset(int query, int rank) {
         if (query < 0 || query >= queries || rank < 0 || rank >= k) {
-            throw new IllegalArgumentException("Ranking: (query " + query + ", rank " + rank + ") is outside ("
+            throw new InvalidInputException("Ranking: (query " + query + ", rank " + rank + ") is outside ("
                     + queries + ", " + k + ")");
         }
         return query * k + rank;

@@ -1,5 +1,7 @@
 package org.bpa4j.retrieval;
 
+import org.bpa4j.InvalidInputException;
+
 import org.bpa4j.Bpa;
 import org.bpa4j.DType;
 import org.bpa4j.Tensor;
@@ -47,7 +49,7 @@ public final class Rerank {
         int n = q + g;
         int k = RetrievalChecks.rankedPerQuery(topK, g, where);
         if (keep > n) {
-            throw new IllegalArgumentException(where + ": keep " + keep + " is larger than the n = " + n
+            throw new InvalidInputException(where + ": keep " + keep + " is larger than the n = " + n
                     + " columns of a BPA row (" + q + " queries + " + g + " gallery items)");
         }
         long threadBuffers = (long) Runtime.getRuntime().availableProcessors() * g * (Double.BYTES + Long.BYTES);
@@ -55,7 +57,7 @@ public final class Rerank {
             RetrievalChecks.outputFits(q, k, threadBuffers, where);
             long zValues = (long) n * n;
             if (zValues > RetrievalChecks.MAX_ARRAY) {
-                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: dense re-ranking of "
+                throw new InvalidInputException(String.format(java.util.Locale.ROOT, "%s: dense re-ranking of "
                         + "n = %d rows holds Z, %,d values (%,d bytes in float32), more than a Java array may hold; "
                         + "keep(M) ranks by each row's M largest entries without it", where, n, zValues,
                         zValues * Float.BYTES));
@@ -88,7 +90,7 @@ public final class Rerank {
         int d = query.cols();
         int g = gallery.rows();
         if ((long) (q + g) * d > RetrievalChecks.MAX_ARRAY) {
-            throw new IllegalArgumentException("Rerank.rank: " + (q + g) + " rows of d = " + d
+            throw new InvalidInputException("Rerank.rank: " + (q + g) + " rows of d = " + d
                     + " are more values than a Java array holds");
         }
         if (query.dtype() == DType.FLOAT32 && gallery.dtype() == DType.FLOAT32) {
@@ -130,7 +132,7 @@ public final class Rerank {
         /** The BPA transform of the union [query; gallery]. */
         public Builder bpa(Bpa bpa) {
             if (bpa == null) {
-                throw new IllegalArgumentException("Rerank.Builder.bpa must not be null");
+                throw new InvalidInputException("Rerank.Builder.bpa must not be null");
             }
             this.bpa = bpa;
             return this;
@@ -139,7 +141,7 @@ public final class Rerank {
         /** Rank only the first k ≥ 1 gallery items per query (at most the gallery's size at each call). */
         public Builder topK(int k) {
             if (k <= 0) {
-                throw new IllegalArgumentException("Rerank.Builder: top-k must be >= 1, got " + k);
+                throw new InvalidInputException("Rerank.Builder: top-k must be >= 1, got " + k);
             }
             this.topK = k;
             return this;
@@ -157,7 +159,7 @@ public final class Rerank {
          */
         public Builder keep(int m) {
             if (m <= 0) {
-                throw new IllegalArgumentException("Rerank.Builder: keep must be >= 1, got " + m);
+                throw new InvalidInputException("Rerank.Builder: keep must be >= 1, got " + m);
             }
             this.keep = m;
             return this;

@@ -1,7 +1,7 @@
 package org.bpa4j.retrieval;
 
+import org.bpa4j.InvalidInputException;
 import java.util.Locale;
-import org.bpa4j.MemoryEstimate;
 import org.bpa4j.Tensor;
 
 /** Validation shared by the retrieval entry points; every message names what is wrong and where. */
@@ -18,18 +18,18 @@ final class RetrievalChecks {
      */
     static void queryAndGallery(Tensor query, Tensor gallery, String where) {
         if (query == null || gallery == null) {
-            throw new IllegalArgumentException(where + ": query and gallery must not be null");
+            throw new InvalidInputException(where + ": query and gallery must not be null");
         }
         features(query, where + ": query");
         features(gallery, where + ": gallery");
         if (query.rows() < 1) {
-            throw new IllegalArgumentException(where + ": the query set is empty: shape " + query.shapeString());
+            throw new InvalidInputException(where + ": the query set is empty: shape " + query.shapeString());
         }
         if (gallery.rows() < 1) {
-            throw new IllegalArgumentException(where + ": the gallery is empty: shape " + gallery.shapeString());
+            throw new InvalidInputException(where + ": the gallery is empty: shape " + gallery.shapeString());
         }
         if (query.cols() != gallery.cols()) {
-            throw new IllegalArgumentException(where + ": query has d = " + query.cols() + " features per row "
+            throw new InvalidInputException(where + ": query has d = " + query.cols() + " features per row "
                     + "but gallery has d = " + gallery.cols() + " (shapes " + query.shapeString() + " and "
                     + gallery.shapeString() + ")");
         }
@@ -39,10 +39,10 @@ final class RetrievalChecks {
 
     private static void features(Tensor t, String what) {
         if (t.rank() != 2) {
-            throw new IllegalArgumentException(what + " must be 2-D (rows, d), got shape " + t.shapeString());
+            throw new InvalidInputException(what + " must be 2-D (rows, d), got shape " + t.shapeString());
         }
         if (t.cols() < 1) {
-            throw new IllegalArgumentException(what + " needs at least d = 1 column, got shape " + t.shapeString());
+            throw new InvalidInputException(what + " needs at least d = 1 column, got shape " + t.shapeString());
         }
     }
 
@@ -52,7 +52,7 @@ final class RetrievalChecks {
             double v = t.getDouble(i);
             if (!Double.isFinite(v)) {
                 String kind = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
-                throw new IllegalArgumentException(what + " contains " + kind + " at row " + i / cols + " column "
+                throw new InvalidInputException(what + " contains " + kind + " at row " + i / cols + " column "
                         + i % cols);
             }
         }
@@ -61,7 +61,7 @@ final class RetrievalChecks {
     /** The number of gallery items to rank: {@code topK} (0 = the whole gallery), at most the gallery. */
     static int rankedPerQuery(int topK, int gallerySize, String where) {
         if (topK > gallerySize) {
-            throw new IllegalArgumentException(where + ": top-k " + topK + " is larger than the gallery of "
+            throw new InvalidInputException(where + ": top-k " + topK + " is larger than the gallery of "
                     + gallerySize + " items");
         }
         return topK == 0 ? gallerySize : topK;
@@ -76,11 +76,20 @@ final class RetrievalChecks {
         long entries = (long) queries * k;
         long bytes = entries * (Integer.BYTES + Float.BYTES) + extraBytes;
         if (entries > MAX_ARRAY) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: a ranking of %d queries × %d "
+            throw new InvalidInputException(String.format(Locale.ROOT, "%s: a ranking of %d queries × %d "
                     + "gallery items has %,d entries (%,d bytes), more than the 2^31 − 1 a Java array may hold; "
                     + "ask for a smaller top-k", where, queries, k, entries, bytes));
         }
-        MemoryEstimate.checkHeap(bytes, where + ": a ranking of " + queries + " queries × " + k
-                + " gallery items needs about " + String.format(Locale.ROOT, "%,d bytes", bytes));
+        // the heap free now (limit minus allocated); one collection first, so garbage is not taken for live data
+        Runtime rt = Runtime.getRuntime();
+        if (bytes > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) {
+            System.gc();
+            long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+            if (bytes > free) {
+                throw new InvalidInputException(String.format(Locale.ROOT, "%s: a ranking of %d queries × %d "
+                        + "gallery items needs about %,d bytes but only %,d of the Java heap is free (-Xmx %,d)",
+                        where, queries, k, bytes, free, rt.maxMemory()));
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 package org.bpa4j.retrieval;
 
+import org.bpa4j.InvalidInputException;
+
 /**
  * Retrieval quality of a ranking against labels: the standard mean average precision (the mean over
  * queries of the average precision, a gallery item being relevant when it has the query's label) and
@@ -15,14 +17,14 @@ public record RetrievalScore(double meanAveragePrecision, double top1, int evalu
     public static RetrievalScore of(Ranking ranking, int[] queryLabels, int[] galleryLabels) {
         String where = "RetrievalScore.of";
         if (ranking == null || queryLabels == null || galleryLabels == null) {
-            throw new IllegalArgumentException(where + ": ranking and labels must not be null");
+            throw new InvalidInputException(where + ": ranking and labels must not be null");
         }
         if (queryLabels.length != ranking.queries()) {
-            throw new IllegalArgumentException(where + ": " + queryLabels.length + " query labels for a ranking of "
+            throw new InvalidInputException(where + ": " + queryLabels.length + " query labels for a ranking of "
                     + ranking.queries() + " queries");
         }
         if (galleryLabels.length != ranking.gallerySize()) {
-            throw new IllegalArgumentException(where + ": " + galleryLabels.length + " gallery labels for a ranking "
+            throw new InvalidInputException(where + ": " + galleryLabels.length + " gallery labels for a ranking "
                     + "of a gallery of " + ranking.gallerySize() + " items");
         }
         int[] relevantCount = new int[ranking.queries()];
@@ -53,7 +55,7 @@ public record RetrievalScore(double meanAveragePrecision, double top1, int evalu
             }
         }
         if (evaluated == 0) {
-            throw new IllegalArgumentException(where + ": no query has a relevant gallery item (a gallery item "
+            throw new InvalidInputException(where + ": no query has a relevant gallery item (a gallery item "
                     + "with its label)");
         }
         return new RetrievalScore(apSum / evaluated, (double) hitsAtOne / evaluated, evaluated);

@@ -1,5 +1,7 @@
 package org.bpa4j.spi;
 
+import org.bpa4j.InvalidInputException;
+
 import org.bpa4j.Tensor;
 
 /**
@@ -12,7 +14,7 @@ import org.bpa4j.Tensor;
 public record BpaOutput(Tensor z, boolean verifiedFinite) {
     public BpaOutput {
         if (z == null) {
-            throw new IllegalArgumentException("BpaOutput: z must not be null");
+            throw new InvalidInputException("BpaOutput: z must not be null");
         }
     }
 }

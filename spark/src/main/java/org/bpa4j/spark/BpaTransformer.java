@@ -1,5 +1,7 @@
 package org.bpa4j.spark;
 
+import org.bpa4j.InvalidInputException;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 
@@ -165,10 +167,10 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
         for (int i = 0; i < added.size(); i++) {
             String name = added.get(i);
             if (name.isEmpty()) {
-                throw new IllegalArgumentException("BpaTransformer: an output column name is empty");
+                throw new InvalidInputException("BpaTransformer: an output column name is empty");
             }
             if (names.contains(name) || added.subList(0, i).contains(name)) {
-                throw new IllegalArgumentException("BpaTransformer: output column '" + name
+                throw new InvalidInputException("BpaTransformer: output column '" + name
                         + "' already exists; choose another name");
             }
         }
@@ -177,7 +179,7 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
 
     private static StructField field(StructType schema, String name, String param) {
         if (name == null || name.isEmpty() || !Arrays.asList(schema.fieldNames()).contains(name)) {
-            throw new IllegalArgumentException("BpaTransformer: " + param + " '" + name + "' is not a column of "
+            throw new InvalidInputException("BpaTransformer: " + param + " '" + name + "' is not a column of "
                     + schema.simpleString());
         }
         return schema.apply(name);

@@ -1,5 +1,7 @@
 package org.bpa4j.spark;
 
+import org.bpa4j.InvalidInputException;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,16 +43,16 @@ public final class DistributedBpa {
      */
     public static TopKRows topK(JavaSparkContext spark, Bpa bpa, Tensor x, int[] labels, int k, int partitions) {
         if (spark == null || bpa == null || x == null) {
-            throw new IllegalArgumentException("DistributedBpa.topK: spark, bpa and x must not be null");
+            throw new InvalidInputException("DistributedBpa.topK: spark, bpa and x must not be null");
         }
         // the API checks the set (shape, finite values), the labels and k here, on the driver, before any job
         StreamingBpa local = bpa.streaming(x, labels);
         int n = local.rows();
         if (k < 1 || k > n) {
-            throw new IllegalArgumentException("DistributedBpa.topK: k must be in [1, n] = [1, " + n + "], got " + k);
+            throw new InvalidInputException("DistributedBpa.topK: k must be in [1, n] = [1, " + n + "], got " + k);
         }
         if (partitions < 1 || partitions > n) {
-            throw new IllegalArgumentException("DistributedBpa.topK: partitions must be in [1, n] = [1, " + n
+            throw new InvalidInputException("DistributedBpa.topK: partitions must be in [1, n] = [1, " + n
                     + "], got " + partitions);
         }
         SetOnExecutors set = new SetOnExecutors(spark.broadcast(new SetData(bpa, x.toFloatArray(), n, x.cols(),

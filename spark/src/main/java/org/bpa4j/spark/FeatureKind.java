@@ -1,5 +1,7 @@
 package org.bpa4j.spark;
 
+import org.bpa4j.InvalidInputException;
+
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -34,7 +36,7 @@ enum FeatureKind {
         if (type.equals(SQLDataTypes.VectorType())) {
             return ML_VECTOR;
         }
-        throw new IllegalArgumentException("BpaTransformer: input column '" + column + "' is " + type.simpleString()
+        throw new InvalidInputException("BpaTransformer: input column '" + column + "' is " + type.simpleString()
                 + "; expected array<float>, array<double> or an ML Vector");
     }
 }

@@ -1,5 +1,7 @@
 package org.bpa4j.spark;
 
+import org.bpa4j.InvalidInputException;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -78,7 +80,7 @@ final class GroupTransform implements MapPartitionsFunction<Row, Row> {
     }
 
     private IllegalArgumentException tooLarge(Object key) {
-        return new IllegalArgumentException("BpaTransformer: group " + layout.groupName() + " = " + key
+        return new InvalidInputException("BpaTransformer: group " + layout.groupName() + " = " + key
                 + " has more than maxGroupRows = " + maxGroupRows + " rows, more than one task transforms as one"
                 + " dense set; for one huge set use org.bpa4j.spark.DistributedBpa (its rows spread over the"
                 + " executors, top-k output), or raise maxGroupRows if an executor has the memory");
@@ -197,7 +199,7 @@ final class GroupTransform implements MapPartitionsFunction<Row, Row> {
     /** A bad input row: names the group, the row's place in it and, when there is one, its id. */
     private IllegalArgumentException badRow(Object key, int i, Row row, String what) {
         String id = layout.rowId() >= 0 ? " (" + layout.rowIdName() + " = " + row.get(layout.rowId()) + ")" : "";
-        return new IllegalArgumentException("BpaTransformer: group " + layout.groupName() + " = " + key + ", row "
+        return new InvalidInputException("BpaTransformer: group " + layout.groupName() + " = " + key + ", row "
                 + i + id + ": " + layout.featuresName() + " " + what);
     }
 
