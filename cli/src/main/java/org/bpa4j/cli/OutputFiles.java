@@ -19,11 +19,11 @@ import org.bpa4j.io.Npy;
  */
 final class OutputFiles {
     private final Map<Path, String> declared = new LinkedHashMap<>();
-    private final Map<Path, Contents> pending = new LinkedHashMap<>();
+    private final Map<Path, Tensor> pending = new LinkedHashMap<>();
+    private final Map<Path, LongArray> pendingLongs = new LinkedHashMap<>();
 
-    /** What one output holds: writes itself as a .npy file. */
-    private interface Contents {
-        void writeTo(Path file) throws IOException;
+    /** An int64 array and its shape (e.g. column indices), written as NumPy int64. */
+    private record LongArray(long[] values, int[] shape) {
     }
 
     /**
@@ -55,31 +55,37 @@ final class OutputFiles {
 
     /** Queues a declared output. */
     void put(Path file, Tensor value) {
-        queue(file, tmp -> Npy.write(tmp, value));
-    }
-
-    /** Queues a declared int64 output of the given shape (indices). */
-    void put(Path file, long[] values, int... shape) {
-        queue(file, tmp -> Npy.write(tmp, values, shape));
-    }
-
-    private void queue(Path file, Contents contents) {
         Path abs = file.toAbsolutePath().normalize();
         if (!declared.containsKey(abs)) {
             throw new IllegalStateException("output " + file + " was not declared");
         }
-        pending.put(abs, contents);
+        pending.put(abs, value);
+    }
+
+    /** Queues a declared int64 output of the given shape. */
+    void put(Path file, long[] values, int... shape) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (!declared.containsKey(abs)) {
+            throw new IllegalStateException("output " + file + " was not declared");
+        }
+        pendingLongs.put(abs, new LongArray(values, shape));
     }
 
     /** Writes every queued output to a temporary file, then renames them all into place. */
     void commit() throws IOException {
         List<Path[]> written = new ArrayList<>();
         try {
-            for (Map.Entry<Path, Contents> e : pending.entrySet()) {
+            for (Map.Entry<Path, Tensor> e : pending.entrySet()) {
                 Path target = e.getKey();
                 Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
                 written.add(new Path[] {tmp, target});
-                e.getValue().writeTo(tmp);
+                Npy.write(tmp, e.getValue());
+            }
+            for (Map.Entry<Path, LongArray> e : pendingLongs.entrySet()) {
+                Path target = e.getKey();
+                Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+                written.add(new Path[] {tmp, target});
+                Npy.write(tmp, e.getValue().values(), e.getValue().shape());
             }
             for (Path[] pair : written) {
                 move(pair[0], pair[1]);
@@ -90,6 +96,7 @@ final class OutputFiles {
                 Files.deleteIfExists(pair[0]);
             }
             pending.clear();
+            pendingLongs.clear();
         }
     }
 
