@@ -37,7 +37,7 @@ final class RetrievalCommand implements Callable<Integer> {
     int iterations;
 
     @Option(names = "--keep", defaultValue = "200", paramLabel = "M",
-            description = "Entries kept per BPA row in the keep-M line [200].")
+            description = "Entries kept per BPA row in the keep-M line [200]; 0 leaves that line out.")
     int keep;
 
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
@@ -55,8 +55,8 @@ final class RetrievalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (keep < 1) {
-            throw new InvalidInputException("--keep must be >= 1, got " + keep);
+        if (keep < 0) {
+            throw new InvalidInputException("--keep must be >= 1 (or 0 for no keep-M line), got " + keep);
         }
         if (writeSplit != null && !Files.isDirectory(writeSplit)) {
             throw new InvalidInputException("--write-split " + writeSplit + ": no such folder");
@@ -88,7 +88,9 @@ final class RetrievalCommand implements Callable<Integer> {
         }
         print(out, "raw", "raw pixels (Euclidean)", Double.NaN, 0, split.raw());
         print(out, "bpa", "BPA", reg, 0, split.bpa(bpa, 0));
-        print(out, "bpa-keep", "BPA keep " + keep, reg, keep, split.bpa(bpa, keep));
+        if (keep > 0) {
+            print(out, "bpa-keep", "BPA keep " + keep, reg, keep, split.bpa(bpa, keep));
+        }
         outputs.commit();
         if (format == OutputFormat.text) {
             out.printf(Locale.ROOT, "Done in %.1f s.%s%n", (System.nanoTime() - t0) / 1e9,
