@@ -15,6 +15,13 @@
 #                      (forward and forward+backward, small-set and multi-launch kernels)
 #   5-bench-torch.log  the same math in plain PyTorch on the same GPU
 #   6-bench-cli.log    `bpa4j bench --backend cuda` and `--backend cpu`
+#   7-sanitizer.log    compute-sanitizer (memcheck, racecheck, synccheck) over the golden and small-set
+#                      tests, when the machine has it (with what time is left)
+#   junit-*/           JUnit XML reports of every test step; hs_err_*.log if a JVM crashed
+#
+# BPA4J_SYNC_EACH_LAUNCH=1 runs every JVM with -Dbpa4j.cuda.syncEachLaunch=true: the stream is synchronised
+# after each kernel launch, so an asynchronous fault names the kernel that caused it (slow; the first golden
+# case is rerun that way by itself when it fails).
 set -u
 
 ROOT=$(pwd)
@@ -59,38 +66,51 @@ step() {
 
 note "bpa4j GPU check, $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname)"
 [ -f "$BUNDLE/MANIFEST.txt" ] && note "bundle: $(head -1 "$BUNDLE/MANIFEST.txt")"
-if [ ! -x "$BUNDLE/runtime/bin/java" ]; then
+if [ ! -f "$BUNDLE/runtime/bin/java" ]; then
     note "FAILED   no bundle at $BUNDLE: run native-cuda/gpu-check/prepare.sh on a build machine and carry the folder"
     exit 1
 fi
+# a copy of the bundle may have lost its execute bits
+chmod +x "$BUNDLE"/runtime/bin/* 2>/dev/null
+[ -f "$BUNDLE/runtime/lib/jspawnhelper" ] && chmod +x "$BUNDLE/runtime/lib/jspawnhelper"
 
 # --- the CUDA libraries on the library path before any JVM starts
 ENVLOG="$OUT/1-environment.log"
-LIBDIRS="/usr/local/cuda/lib64:/usr/local/cuda-13.0/lib64:/usr/local/cuda/targets/x86_64-linux/lib"
+# the known locations first (the toolkit, the distribution's folders, PyTorch's wheels, which carry the CUDA
+# libraries in site-packages/nvidia/*/lib), then the loader's cache, and a bounded find only as the last resort
+KNOWN="/usr/local/cuda/lib64 /usr/local/cuda-13.0/lib64 /usr/local/cuda-13/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu /usr/lib64"
+TORCH_LIBS=$(timeout 20 python3 -c "import site,glob,os; print(' '.join(sorted(set(os.path.dirname(p) for s in site.getsitepackages() for p in glob.glob(os.path.join(s,'nvidia','*','lib','*.so*'))))))" 2>/dev/null)
+LIBDIRS=""
 for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13; do
-    dir=$( (ldconfig -p 2>/dev/null | awk -v l="$lib" '$1 == l {print $NF; exit}' | xargs -r dirname) )
+    dir=""
+    for d in $KNOWN $TORCH_LIBS; do
+        if [ -e "$d/$lib" ]; then dir=$d; break; fi
+    done
+    [ -z "$dir" ] && dir=$( (ldconfig -p 2>/dev/null | awk -v l="$lib" '$1 == l {print $NF; exit}' | xargs -r dirname) )
     if [ -z "$dir" ]; then
         dir=$(timeout 30 find /usr/local /usr/lib /usr/lib64 /opt "$HOME" -name "$lib" -print -quit 2>/dev/null | xargs -r dirname)
-    fi
-    if [ -z "$dir" ]; then  # PyTorch's wheels carry the CUDA libraries in site-packages/nvidia/*/lib
-        dir=$(timeout 30 python3 -c "import site,glob,os,sys; [print(os.path.dirname(p)) or sys.exit() for s in site.getsitepackages() for p in glob.glob(os.path.join(s,'nvidia','**','$lib'),recursive=True)]" 2>/dev/null | head -1)
     fi
     [ -n "$dir" ] && LIBDIRS="$LIBDIRS:$dir"
     echo "$lib: ${dir:-NOT FOUND}" >> "$ENVLOG"
 done
+LIBDIRS=${LIBDIRS#:}
 export LD_LIBRARY_PATH="$LIBDIRS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH" >> "$ENVLOG"
 
 JAVA="$BUNDLE/runtime/bin/java"
 # every JAR spelt out: the JUnit console does not expand a "lib/*" wildcard as the java launcher does
 CP=$(printf '%s:' "$BUNDLE"/lib/*.jar)"$BUNDLE/test-classes"
+# JavaCPP unpacks its JNI libraries into a cache inside the bundle folder (not /tmp, which may be small,
+# shared or noexec); a JVM that crashes leaves its hs_err file with the results
 JVM=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx20g
-     -Dorg.bytedeco.javacpp.cachedir="$WORK/javacpp-cache")
+     -Dorg.bytedeco.javacpp.cachedir="$BUNDLE/javacpp-cache" "-XX:ErrorFile=$OUT/hs_err_%p.log")
+[ "${BPA4J_SYNC_EACH_LAUNCH:-0}" = 1 ] && JVM+=(-Dbpa4j.cuda.syncEachLaunch=true)
 CONSOLE=$(ls "$BUNDLE"/lib/junit-platform-console-standalone-*.jar)
 CLI_JAR=$(ls "$BUNDLE"/lib/bpa4j-cli-classes.jar 2>/dev/null)
 # the JUnit console launcher, as a command (timeout cannot run a shell function)
 JUNIT=("$JAVA" "${JVM[@]}" -jar "$CONSOLE" execute --class-path "$CP" --disable-banner --details=tree
        --details-theme=ascii --disable-ansi-colors --fail-if-no-tests)
+
 
 # 1. environment and availability
 step "nvidia-smi" 30 "$ENVLOG" nvidia-smi
@@ -102,13 +122,21 @@ if [ -n "$CLI_JAR" ]; then
 fi
 
 # 2. one golden case first, then 3. every CUDA test
-step "first golden case" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" \
-    --select-method 'org.bpa4j.cuda.CudaGoldenTest#bpaOutputAndGradient(org.bpa4j.testing.GoldenCase)'
-step "BAM golden cases and random inputs" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" \
+FIRST_GOLDEN='org.bpa4j.cuda.CudaGoldenTest#bpaOutputAndGradient(org.bpa4j.testing.GoldenCase)'
+step "first golden case" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" --reports-dir "$OUT/junit-first-golden" \
+    --select-method "$FIRST_GOLDEN"
+if grep -q '^FAILED   first golden case' "$SUMMARY"; then
+    # the same with a synchronisation after every launch: the failure then names its kernel
+    step "first golden case, synchronised after each launch" 120 "$OUT/2-first-golden.log" \
+        "$JAVA" "${JVM[@]}" -Dbpa4j.cuda.syncEachLaunch=true -jar "$CONSOLE" execute --class-path "$CP" \
+        --disable-banner --details=tree --details-theme=ascii --disable-ansi-colors --fail-if-no-tests \
+        --reports-dir "$OUT/junit-first-golden-sync" --select-method "$FIRST_GOLDEN"
+fi
+step "BAM golden cases and random inputs" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" --reports-dir "$OUT/junit-bam" \
     --select-class org.bpa4j.cuda.CudaBamTest
-step "small-set kernels on batches" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" \
+step "small-set kernels on batches" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" --reports-dir "$OUT/junit-small-sets" \
     --select-class org.bpa4j.cuda.CudaSmallSetTest
-step "CUDA tests" 180 "$OUT/3-cuda-tests.log" "${JUNIT[@]}" --select-package org.bpa4j.cuda
+step "CUDA tests" 180 "$OUT/3-cuda-tests.log" "${JUNIT[@]}" --reports-dir "$OUT/junit-all" --select-package org.bpa4j.cuda
 
 # 4.-6. benchmarks
 BENCH="$OUT/4-bench-bpa4j.log"
@@ -131,6 +159,23 @@ if [ -n "$CLI_JAR" ]; then
         --backend cpu --sizes 1000x128,4096x128 --iterations 10 --format tsv
 else
     note "SKIPPED  bpa4j bench (the bundle has no CLI JAR)"
+fi
+
+# 7. compute-sanitizer over the golden and the small-set tests, where the machine has it: out-of-range and
+# misaligned accesses (memcheck), shared-memory races (racecheck), misused barriers (synccheck)
+SANITIZER=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer /usr/local/cuda-13*/bin/compute-sanitizer 2>/dev/null | head -1)
+SANLOG="$OUT/7-sanitizer.log"
+if [ -n "$SANITIZER" ]; then
+    for tool in memcheck racecheck synccheck; do
+        for cls in CudaGoldenTest CudaSmallSetTest; do
+            step "compute-sanitizer --tool $tool, $cls" 60 "$SANLOG" "$SANITIZER" --tool "$tool" --target-processes all \
+                --error-exitcode 3 --print-limit 20 "$JAVA" "${JVM[@]}" -jar "$CONSOLE" execute --class-path "$CP" \
+                --disable-banner --details=summary --disable-ansi-colors --fail-if-no-tests \
+                --reports-dir "$OUT/junit-sanitizer-$tool-$cls" --select-class "org.bpa4j.cuda.$cls"
+        done
+    done
+else
+    note "SKIPPED  compute-sanitizer (not on this machine)"
 fi
 
 # --- the table and the ratios the targets are stated in
