@@ -20,6 +20,11 @@ import org.bpa4j.io.Npy;
 final class OutputFiles {
     private final Map<Path, String> declared = new LinkedHashMap<>();
     private final Map<Path, Tensor> pending = new LinkedHashMap<>();
+    private final Map<Path, LongArray> pendingLongs = new LinkedHashMap<>();
+
+    /** An int64 array and its shape (e.g. column indices), written as NumPy int64. */
+    private record LongArray(long[] values, int[] shape) {
+    }
 
     /**
      * Declares an output before any work: its folder must exist and be writable, it must not be a folder,
@@ -57,6 +62,15 @@ final class OutputFiles {
         pending.put(abs, value);
     }
 
+    /** Queues a declared int64 output of the given shape. */
+    void put(Path file, long[] values, int... shape) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (!declared.containsKey(abs)) {
+            throw new IllegalStateException("output " + file + " was not declared");
+        }
+        pendingLongs.put(abs, new LongArray(values, shape));
+    }
+
     /** Writes every queued output to a temporary file, then renames them all into place. */
     void commit() throws IOException {
         List<Path[]> written = new ArrayList<>();
@@ -67,6 +81,12 @@ final class OutputFiles {
                 written.add(new Path[] {tmp, target});
                 Npy.write(tmp, e.getValue());
             }
+            for (Map.Entry<Path, LongArray> e : pendingLongs.entrySet()) {
+                Path target = e.getKey();
+                Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+                written.add(new Path[] {tmp, target});
+                Npy.write(tmp, e.getValue().values(), e.getValue().shape());
+            }
             for (Path[] pair : written) {
                 move(pair[0], pair[1]);
             }
@@ -76,6 +96,7 @@ final class OutputFiles {
                 Files.deleteIfExists(pair[0]);
             }
             pending.clear();
+            pendingLongs.clear();
         }
     }
 

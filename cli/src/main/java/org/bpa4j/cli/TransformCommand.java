@@ -13,6 +13,7 @@ import org.bpa4j.DType;
 import org.bpa4j.Device;
 import org.bpa4j.Metric;
 import org.bpa4j.Tensor;
+import org.bpa4j.TopKRows;
 import org.bpa4j.io.NpyArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Spec;
 /** BPA of a .npy file (SPEC §2), and optionally its gradient (SPEC §3). */
 @Command(name = "transform", mixinStandardHelpOptions = true,
         description = {"Z = BPA(X): X is (n, d) or (B, n, d); Z is (n, n) or (B, n, n).",
-            "With --grad G, also DX = d sum(G * Z) / dX, shaped like X."})
+            "With --grad G, also DX = d sum(G * Z) / dX, shaped like X.",
+            "With --top-k K (large sets, no n x n matrix): V (n, K) float32 to --output and the column indices",
+            "I (n, K) int64 to --indices-output, each row's K largest entries of Z in descending order."})
 final class TransformCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -70,8 +73,25 @@ final class TransformCommand implements Callable<Integer> {
             description = "Precision of the computation's input and of Z and DX [float32].")
     DType precision;
 
+    @Option(names = "--top-k", paramLabel = "K",
+            description = "Keep each row's K largest entries of Z, computed without an n x n matrix (input (n, d)).")
+    Integer topK;
+
+    @Option(names = "--indices-output", paramLabel = "I.npy",
+            description = "With --top-k: where the column indices (n, K) int64 are written.")
+    Path indicesOutput;
+
+    @Option(names = "--quiet", description = "No progress bar on stderr.")
+    boolean quiet;
+
     @Override
     public Integer call() throws IOException {
+        if ((topK == null) != (indicesOutput == null)) {
+            throw new IllegalArgumentException("--top-k and --indices-output go together: give both or neither");
+        }
+        if (topK != null) {
+            return callTopK();
+        }
         if ((grad == null) != (gradOutput == null)) {
             throw new IllegalArgumentException("--grad and --grad-output go together: give both or neither");
         }
@@ -117,6 +137,32 @@ final class TransformCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Z %s %s -> %s%s (%s backend, %.1f ms)%n", Tensor.shapeString(zShape),
                 precision.label(), output, g == null ? "" : "; DX " + x.shapeString() + " -> " + gradOutput,
                 used.label(), (t1 - t0) / 1e6);
+        return ErrorReport.OK;
+    }
+
+    /** {@code --top-k}: the streaming path; V and I are written together or not at all. */
+    private Integer callTopK() throws IOException {
+        TopKTransform.checkK(topK);
+        if (grad != null || gradOutput != null) {
+            throw new IllegalArgumentException("--top-k has no gradient: drop --grad and --grad-output");
+        }
+        OutputFiles outputs = new OutputFiles();
+        outputs.declare(output, "--output");
+        outputs.declare(indicesOutput, "--indices-output");
+        Tensor x = NpyInputs.tensor(input, "--input", precision);
+        TopKTransform.checkInput(x, topK, input.toString());
+        int[][] perSet = labels == null ? null : readLabels(x);
+        Bpa bpa = Bpa.builder().metric(metric).reg(reg).iterations(iterations).sigmoid(sigmoid)
+                .maskDiagonal(!noMaskDiagonal).maxScale(!noMaxScale).device(backend).build();
+        long t0 = System.nanoTime();
+        TopKRows top = TopKTransform.run(bpa, x, topK, perSet == null ? null : perSet[0],
+                spec.commandLine().getErr(), quiet);
+        long t1 = System.nanoTime();
+        outputs.put(output, top.values());
+        outputs.put(indicesOutput, top.indexArray(), x.rows(), topK);
+        outputs.commit();
+        spec.commandLine().getOut().printf(Locale.ROOT, "V (%d, %d) float32 -> %s; I (%d, %d) int64 -> %s (%.1f s)%n",
+                x.rows(), topK, output, x.rows(), topK, indicesOutput, (t1 - t0) / 1e9);
         return ErrorReport.OK;
     }
 

@@ -286,13 +286,26 @@ public final class Npy {
 
     /** Writes integers (labels) as int64, little-endian. */
     public static void write(Path file, long[] values, int... shape) throws IOException {
+        long count = 1;
+        for (int dim : shape) {
+            count *= dim;
+        }
+        if (count != values.length) {
+            throw new IllegalArgumentException("Npy.write: " + values.length + " values for shape "
+                    + Tensor.shapeString(shape));
+        }
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(header("<i8", shape));
-            ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-            for (long v : values) {
-                buf.putLong(v);
+            // in pieces, so that a large index array (n·k int64) needs no second copy of itself
+            ByteBuffer buf = ByteBuffer.allocate(8 * 8192).order(ByteOrder.LITTLE_ENDIAN);
+            for (int at = 0; at < values.length; ) {
+                buf.clear();
+                int end = Math.min(values.length, at + 8192);
+                for (; at < end; at++) {
+                    buf.putLong(values[at]);
+                }
+                out.write(buf.array(), 0, buf.position());
             }
-            out.write(buf.array());
         }
     }
 

@@ -68,6 +68,11 @@ final class CosineKernel implements CostKernel {
         }
     }
 
+    /** x̂ (n×d), for the streaming block kernel that recomputes the cost tile by tile. */
+    float[] unitRows() {
+        return unit;
+    }
+
     @Override
     public void fillLogK(float[] logK, ThreadTeam team) {
         float inv = (float) (1.0 / reg);

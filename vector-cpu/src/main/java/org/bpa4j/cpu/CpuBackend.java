@@ -8,6 +8,7 @@ import org.bpa4j.spi.Availability;
 import org.bpa4j.spi.BamOptions;
 import org.bpa4j.spi.BamPass;
 import org.bpa4j.spi.Backend;
+import org.bpa4j.spi.BlockKernel;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
@@ -113,6 +114,11 @@ public final class CpuBackend implements Backend {
     public BamPass bam(BamOptions options, Tensor z, Tensor zTeacher) {
         operations(); // refuses, with the reason, when the Vector API is not readable
         return org.bpa4j.cpu.bam.CpuBam.compute(options, z, zTeacher, ThreadTeam.of(threads)::forEach);
+    }
+
+    @Override
+    public BlockKernel blockKernel(BpaOptions options, Tensor x) {
+        return operations().blockKernel(options, x, threads);
     }
 
     private CpuOperations operations() {

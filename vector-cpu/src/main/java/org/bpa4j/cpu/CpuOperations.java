@@ -1,6 +1,7 @@
 package org.bpa4j.cpu;
 
 import org.bpa4j.Tensor;
+import org.bpa4j.spi.BlockKernel;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
@@ -17,6 +18,9 @@ interface CpuOperations {
     BpaOutput bpaInference(BpaOptions options, Tensor x, int[][] labels, int threads);
 
     SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b, int threads);
+
+    /** The streaming BPA's row-block kernel on one set (n, d). */
+    BlockKernel blockKernel(BpaOptions options, Tensor x, int threads);
 
     /** The vector species in use, e.g. "Species[float, 16, S_512_BIT]". */
     String species();

@@ -52,6 +52,11 @@ final class EuclideanKernel implements CostKernel {
         }
     }
 
+    /** The centred, scaled rows (n×d) whose distances have the cost's ratios, for the streaming block kernel. */
+    float[] centredRows() {
+        return centred;
+    }
+
     @Override
     public void fillLogK(float[] logK, ThreadTeam team) {
         fill(logK, false, team);

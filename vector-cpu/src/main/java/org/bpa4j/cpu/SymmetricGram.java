@@ -120,7 +120,7 @@ final class SymmetricGram {
     }
 
     /** Packs rows [r0, r0+width) of a, k-major: dst[off + k·width + r] = a[(r0+r)·d + k] (0 past n). */
-    private static void pack(float[] a, int n, int d, int r0, int width, float[] dst, int off) {
+    static void pack(float[] a, int n, int d, int r0, int width, float[] dst, int off) {
         for (int r = 0; r < width; r++) {
             int row = r0 + r;
             if (row >= n) {
@@ -133,7 +133,7 @@ final class SymmetricGram {
     }
 
     /** An MR×NR tile over kc steps of k; stored into the tile, or added to it after the first K block. */
-    private static void kernel(float[] ap, int ao, float[] bp, int bo, int kc, float[] tile, boolean first) {
+    static void kernel(float[] ap, int ao, float[] bp, int bo, int kc, float[] tile, boolean first) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = c00;
         FloatVector c10 = c00;

@@ -1,6 +1,7 @@
 package org.bpa4j.cpu;
 
 import org.bpa4j.Tensor;
+import org.bpa4j.spi.BlockKernel;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
 import org.bpa4j.spi.BpaPass;
@@ -33,6 +34,11 @@ final class VectorOperations implements CpuOperations {
     @Override
     public SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b, int threads) {
         return new VectorSinkhornPass(options, cost, a, b, ThreadTeam.of(threads));
+    }
+
+    @Override
+    public BlockKernel blockKernel(BpaOptions options, Tensor x, int threads) {
+        return new CpuBlockKernel(options, x, ThreadTeam.of(threads));
     }
 
     @Override
