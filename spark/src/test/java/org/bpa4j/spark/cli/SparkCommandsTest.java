@@ -78,7 +78,7 @@ class SparkCommandsTest {
     }
 
     @Test
-    void transformTopKWritesTheSingleJvmTopK() throws IOException {
+    void transformTopKWritesWhatBpa4jTransformTopKWrites() throws IOException {
         SplittableRandom random = new SplittableRandom(5);
         int n = 200;
         int d = 6;
@@ -93,14 +93,27 @@ class SparkCommandsTest {
         Run r = spark("transform", "--top-k", "6", "--partitions", "3", "--iterations", "5", "--input",
                 input.toString(), "--output", v.toString(), "--indices-output", i.toString());
         assertEquals(0, r.code(), r.err());
-        TopKRows want = Bpa.builder().iterations(5).build().topK(Tensor.of(x, n, d), 6);
+        // what bpa4j transform --top-k writes for the same input
+        Path cv = dir.resolve("cli-v.npy");
+        Path ci = dir.resolve("cli-i.npy");
+        Run single = cli("transform", "--top-k", "6", "--iterations", "5", "--quiet", "--input", input.toString(),
+                "--output", cv.toString(), "--indices-output", ci.toString());
+        assertEquals(0, single.code(), single.err());
         NpyArray values = Npy.read(v);
         NpyArray indices = Npy.read(i);
         assertArrayEquals(new int[] {n, 6}, values.shape());
-        assertEquals("int64", indices.dtypeName());
+        assertArrayEquals(new int[] {n, 6}, indices.shape());
+        assertEquals(Npy.read(cv).dtypeName(), values.dtypeName());
+        assertEquals(Npy.read(ci).dtypeName(), indices.dtypeName());
         float[] got = values.toTensor().toFloatArray();
-        float[] wantValues = want.valueArray();
-        long[] wantIndices = want.indexArray();
+        float[] wantValues = Npy.read(cv).toTensor().toFloatArray();
+        long[] wantIndices = new long[n * 6];
+        NpyArray cliIndices = Npy.read(ci);
+        for (int t = 0; t < wantIndices.length; t++) {
+            wantIndices[t] = (long) cliIndices.getDouble(t);
+        }
+        TopKRows api = Bpa.builder().iterations(5).build().topK(Tensor.of(x, n, d), 6);
+        assertArrayEquals(api.valueArray(), wantValues, "bpa4j transform --top-k is Bpa.topK");
         for (int t = 0; t < got.length; t++) {
             assertEquals(wantValues[t], got[t], 1e-5, "entry " + t);
             if ((long) indices.getDouble(t) != wantIndices[t]) {
