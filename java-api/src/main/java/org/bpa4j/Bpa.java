@@ -235,7 +235,27 @@ public final class Bpa implements java.io.Serializable {
         return streaming(x, labels, "Bpa.streaming");
     }
 
+    /**
+     * {@link #streaming(Tensor, int[])} on the given backend instance instead of the one this {@code Bpa}'s
+     * device resolves to: for a caller that holds a backend itself (a backend's own tests, a driver that
+     * configures one). The backend must implement the block kernel.
+     *
+     * @param backend the backend to compute on
+     * @param x the set (n, d)
+     * @param labels the labels of the first L rows, or null
+     * @return the streaming BPA of x on that backend
+     * @throws InvalidInputException when x or the labels are invalid, or the backend lacks the block kernel
+     */
+    public StreamingBpa streaming(Backend backend, Tensor x, int[] labels) {
+        InputChecks.notNull(backend, "Bpa.streaming: backend");
+        return streaming(x, labels, "Bpa.streaming", java.util.List.of(backend));
+    }
+
     private StreamingBpa streaming(Tensor x, int[] labels, String where) {
+        return streaming(x, labels, where, null);
+    }
+
+    private StreamingBpa streaming(Tensor x, int[] labels, String where, java.util.List<Backend> given) {
         InputChecks.notNull(x, where + ": x");
         if (x.rank() == 3) {
             throw new InvalidInputException(where + ": x has shape " + x.shapeString() + "; the streaming top-k "
@@ -247,7 +267,7 @@ public final class Bpa implements java.io.Serializable {
         }
         MemoryEstimate.checkHeap(2L * x.rows() * x.cols() * Float.BYTES + 4L * x.rows() * Double.BYTES, where);
         BpaOptions options = new BpaOptions(metric, reg, iterations, sigmoid, maskDiagonal, maxScale, DType.FLOAT32);
-        java.util.List<Backend> candidates = Backends.candidates(device);
+        java.util.List<Backend> candidates = given != null ? given : Backends.candidates(device);
         for (Backend backend : candidates) {
             try {
                 org.bpa4j.spi.BlockKernel kernel = backend.blockKernel(options, x);

@@ -12,7 +12,7 @@ import org.bpa4j.Device;
 import org.bpa4j.Metric;
 import org.bpa4j.PartialLogSumExp;
 import org.bpa4j.StreamingBpa;
-import org.bpa4j.StreamingOnBackend;
+import org.bpa4j.testing.StreamingOnBackend;
 import org.bpa4j.Tensor;
 import org.bpa4j.TopKRows;
 import org.bpa4j.testing.DenseTopK;
@@ -90,7 +90,7 @@ class CpuStreamingTest {
         for (Metric metric : Metric.values()) {
             Bpa bpa = options(metric, false, true, true).build();
             StreamingBpa cpu = StreamingOnBackend.streaming(new CpuBackend(1), bpa, x, null);
-            StreamingBpa ref = StreamingOnBackend.streaming(new org.bpa4j.reference.ReferenceBackend(), bpa, x, null);
+            StreamingBpa ref = StreamingOnBackend.streaming(StreamingOnBackend.reference(), bpa, x, null);
             if (cpu.needsMaxDistance()) {
                 cpu = cpu.withMaxDistance(Math.max(cpu.blockMaxDistance(0, 77), cpu.blockMaxDistance(77, 150)));
                 ref = ref.withMaxDistance(Math.max(ref.blockMaxDistance(0, 60), ref.blockMaxDistance(60, 150)));
