@@ -114,9 +114,25 @@ final class CpuBlockKernel implements BlockKernel {
         }
     }
 
-    /** One tile row: cosine (g − 1)/ε; euclidean sqrt(max(0, ‖x_i‖² + ‖x_j‖² − 2g)) · (−1/(max D·ε)). */
+    /**
+     * One tile row: cosine (g − 1)/ε; euclidean sqrt(max(0, ‖x_i‖² + ‖x_j‖² − 2g)) · (−1/(max D·ε)). Whole
+     * vectors unmasked (AVX2 has no masked arithmetic: masked lanes there take a slow path), a masked tail.
+     */
     private void epilogue(float[] tile, int to, int i, int j0, int cols, float[] out, int o, float toLogK) {
-        for (int j = 0; j < cols; j += L) {
+        int j = 0;
+        for (int bound = F.loopBound(cols); j < bound; j += L) {
+            FloatVector g = FloatVector.fromArray(F, tile, to + j);
+            FloatVector v;
+            if (euclidean) {
+                FloatVector si = FloatVector.broadcast(F, squares[i]);
+                FloatVector d2 = g.fma(FloatVector.broadcast(F, -2f), si.add(FloatVector.fromArray(F, squares, j0 + j)));
+                v = d2.max(0f).sqrt().mul(toLogK);
+            } else {
+                v = g.sub(1f).mul(toLogK);
+            }
+            v.intoArray(out, o + j);
+        }
+        if (j < cols) {
             VectorMask<Float> m = F.indexInRange(j, cols);
             FloatVector g = FloatVector.fromArray(F, tile, to + j, m);
             FloatVector v;
@@ -180,11 +196,15 @@ final class CpuBlockKernel implements BlockKernel {
 
     private static float max(float[] a, int ao, int len) {
         FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < len; j += L) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            acc = acc.lanewise(VectorOperators.MAX, FloatVector.fromArray(F, a, ao + j, m), m);
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            acc = acc.max(FloatVector.fromArray(F, a, ao + j));
         }
-        return acc.reduceLanes(VectorOperators.MAX);
+        float mx = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < len; j++) {
+            mx = Math.max(mx, a[ao + j]);
+        }
+        return mx;
     }
 
     @Override
@@ -238,15 +258,18 @@ final class CpuBlockKernel implements BlockKernel {
         }
     }
 
-    /** max_j (a[ao + j] + b[bo + j]) over j < len. */
+    /** max_j (a[ao + j] + b[bo + j]) over j < len (whole vectors, then a scalar tail: max is exact either way). */
     private static float maxOfSum(float[] a, int ao, float[] b, int bo, int len) {
         FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (int j = 0; j < len; j += L) {
-            VectorMask<Float> m = F.indexInRange(j, len);
-            FloatVector x = FloatVector.fromArray(F, a, ao + j, m).add(FloatVector.fromArray(F, b, bo + j, m));
-            acc = acc.lanewise(VectorOperators.MAX, x, m);
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            acc = acc.max(FloatVector.fromArray(F, a, ao + j).add(FloatVector.fromArray(F, b, bo + j)));
         }
-        return acc.reduceLanes(VectorOperators.MAX);
+        float mx = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < len; j++) {
+            mx = Math.max(mx, a[ao + j] + b[bo + j]);
+        }
+        return mx;
     }
 
     /** Σ_j exp(a[ao + j] + b[bo + j] − shift), summed in lanes, the lanes added in order in double. */
@@ -317,7 +340,13 @@ final class CpuBlockKernel implements BlockKernel {
     private static void planRow(float[] a, int ao, float[] v, int vo, int len, float ui, boolean sigmoid,
             float logDivisor, float inverse) {
         FloatVector uv = FloatVector.broadcast(F, ui);
-        for (int j = 0; j < len; j += L) {
+        int j = 0;
+        for (int bound = F.loopBound(len); j < bound; j += L) {
+            FloatVector lp = FloatVector.fromArray(F, a, ao + j).add(uv).add(FloatVector.fromArray(F, v, vo + j));
+            FloatVector z = sigmoid ? VectorExp.sigmoid(lp).mul(inverse) : VectorExp.exp(lp.sub(logDivisor));
+            z.intoArray(a, ao + j);
+        }
+        if (j < len) {
             VectorMask<Float> m = F.indexInRange(j, len);
             FloatVector lp = FloatVector.fromArray(F, a, ao + j, m).add(uv).add(FloatVector.fromArray(F, v, vo + j, m));
             FloatVector z = sigmoid ? VectorExp.sigmoid(lp).mul(inverse) : VectorExp.exp(lp.sub(logDivisor));

@@ -109,4 +109,25 @@ class CpuStreamingTest {
             }
         }
     }
+
+    @Test
+    void concurrentCallsOnOneBpaGiveTheSameRows() throws Exception {
+        Tensor x = RandomTensors.gaussian(48, 300, 12).to(DType.FLOAT32);
+        Bpa bpa = options(Metric.COSINE, false, true, true).device(Device.CPU).build();
+        TopKRows alone = bpa.topK(x, 7);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<TopKRows>> runs = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                runs.add(pool.submit(() -> bpa.topK(x, 7)));
+            }
+            for (java.util.concurrent.Future<TopKRows> run : runs) {
+                TopKRows top = run.get();
+                assertArrayEquals(alone.valueArray(), top.valueArray());
+                assertArrayEquals(alone.indexArray(), top.indexArray());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
