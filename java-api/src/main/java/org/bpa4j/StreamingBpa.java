@@ -121,7 +121,7 @@ public final class StreamingBpa {
     }
 
     /**
-     * (b) The partial column log-sum-exps of rows [r0, r1): for every column j < n, LSE over i in [r0, r1) of
+     * (b) The partial column log-sum-exps of rows [r0, r1): for every column j &lt; n, LSE over i in [r0, r1) of
      * (dual_i + logK_ij), as a {@link PartialLogSumExp} over [0, n) that merges with the other blocks' by log-add.
      * {@code dual} has length n; only its entries [r0, r1) are used.
      */

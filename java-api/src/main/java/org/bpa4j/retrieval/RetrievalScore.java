@@ -7,7 +7,7 @@ import org.bpa4j.InvalidInputException;
  * queries of the average precision, a gallery item being relevant when it has the query's label) and
  * top-1 (the fraction of queries whose first result has the query's label), both in [0, 1].
  *
- * <p>Average precision of one query with R relevant gallery items, found at ranks r₁ < r₂ < … (1-based):
+ * <p>Average precision of one query with R relevant gallery items, found at ranks r₁ &lt; r₂ &lt; … (1-based):
  * (1/R) Σ_i i / r_i. With a ranking shorter than the gallery, relevant items beyond it count as not found
  * (they add 0), so a truncated ranking never scores higher than the full one. Queries without any relevant
  * gallery item have no average precision and are left out of both figures, as re-identification

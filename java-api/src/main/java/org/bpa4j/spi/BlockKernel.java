@@ -36,7 +36,7 @@ public interface BlockKernel {
     void rowLogSumExp(int r0, int r1, double[] dual, double maxDistance, double[] max, double[] sum, int at);
 
     /**
-     * The block's partial column log-sum-exps against the dual of its rows: for every column j < n,
+     * The block's partial column log-sum-exps against the dual of its rows: for every column j &lt; n,
      * max[j] = max_{i in [r0, r1)} (dual_i + logK_ij) and sum[j] = Σ_{i in [r0, r1)} exp(dual_i + logK_ij − max[j])
      * (max[j] = −∞ and sum[j] = 0 when the block is empty). {@code dual} has length n; only [r0, r1) is read.
      */
@@ -44,7 +44,7 @@ public interface BlockKernel {
 
     /**
      * The k largest entries of the rows [r0, r1) of Z (docs/MATH.md §2 steps 4–7): logP_ij = u_i + logK_ij + v_j,
-     * Z_ij = f(logP_ij) / divisor (f = exp or sigmoid), then the label block (i, j < labels.length) set to 1 where
+     * Z_ij = f(logP_ij) / divisor (f = exp or sigmoid), then the label block (i, j &lt; labels.length) set to 1 where
      * the labels agree and 0 where they differ, then Z_ii = 1 when the diagonal is masked. Row i's entries go to
      * values/indices[(i − r0 + atRow)·k + c], c = 0..k−1, in descending order of value, ties to the lower index.
      *

@@ -1,5 +1,7 @@
 package org.bpa4j.spark;
 
+import org.bpa4j.InvalidInputException;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -41,13 +43,13 @@ public final class DistributedFewShot {
     public static Comparison compare(JavaSparkContext spark, LabeledData data, EpisodeShape shape, int episodes,
             long seed, Bpa bpa, int batch, int partitions) {
         if (spark == null || data == null || shape == null || bpa == null) {
-            throw new IllegalArgumentException("DistributedFewShot.compare: spark, data, shape and bpa must not be null");
+            throw new InvalidInputException("DistributedFewShot.compare: spark, data, shape and bpa must not be null");
         }
         if (episodes < 1) {
-            throw new IllegalArgumentException("DistributedFewShot: episodes must be >= 1, got " + episodes);
+            throw new InvalidInputException("DistributedFewShot: episodes must be >= 1, got " + episodes);
         }
         if (partitions < 1) {
-            throw new IllegalArgumentException("DistributedFewShot: partitions must be >= 1, got " + partitions);
+            throw new InvalidInputException("DistributedFewShot: partitions must be >= 1, got " + partitions);
         }
         // the checks of the single-JVM run, on the driver, before any job
         EpisodeEvaluation.accuracies(data, shape, seed, 0, 0, bpa, batch);

@@ -1,5 +1,7 @@
 package org.bpa4j.spark.cli;
 
+import org.bpa4j.InvalidInputException;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -80,20 +82,20 @@ final class SparkFewShotCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (shots == null || shots.isEmpty()) {
-            throw new IllegalArgumentException("--shots: give at least one number of shots");
+            throw new InvalidInputException("--shots: give at least one number of shots");
         }
         List<EpisodeShape> shapes = new ArrayList<>();
         for (int shot : shots) {
             shapes.add(new EpisodeShape(way, shot, queries));
         }
         if (episodes < 1) {
-            throw new IllegalArgumentException("--episodes must be >= 1, got " + episodes);
+            throw new InvalidInputException("--episodes must be >= 1, got " + episodes);
         }
         if (batch < 1) {
-            throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
+            throw new InvalidInputException("--batch must be >= 1, got " + batch);
         }
         if (partitions != null && partitions < 1) {
-            throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
+            throw new InvalidInputException("--partitions must be >= 1, got " + partitions);
         }
         LabeledData items = data == null ? BundledDigits.load() : LabeledData.readCsv(data);
         String source = data == null ? "the bundled UCI digits" : data.toString();

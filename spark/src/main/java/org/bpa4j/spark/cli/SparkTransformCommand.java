@@ -1,5 +1,7 @@
 package org.bpa4j.spark.cli;
 
+import org.bpa4j.InvalidInputException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,24 +79,24 @@ final class SparkTransformCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (output.toAbsolutePath().equals(indicesOutput.toAbsolutePath())) {
-            throw new IllegalArgumentException("--output and --indices-output are the same file: " + output);
+            throw new InvalidInputException("--output and --indices-output are the same file: " + output);
         }
         Tensor x = read(input, "--input").toTensor(DType.FLOAT32);
         if (x.rank() != 2) {
-            throw new IllegalArgumentException("--input " + input + ": shape " + x.shapeString()
+            throw new InvalidInputException("--input " + input + ": shape " + x.shapeString()
                     + " where one set (n, d) was expected");
         }
         int[] y = null;
         if (labels != null) {
             NpyArray l = read(labels, "--labels");
             if (l.rank() != 1) {
-                throw new IllegalArgumentException("--labels " + labels + ": shape " + Tensor.shapeString(l.shape())
+                throw new InvalidInputException("--labels " + labels + ": shape " + Tensor.shapeString(l.shape())
                         + " where 1-D (L) was expected");
             }
             y = l.toIntArray();
         }
         if (partitions != null && partitions < 1) {
-            throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
+            throw new InvalidInputException("--partitions must be >= 1, got " + partitions);
         }
         Bpa bpa = Bpa.builder().metric(metric).reg(reg).iterations(iterations).sigmoid(sigmoid)
                 .maskDiagonal(!noMaskDiagonal).maxScale(!noMaxScale).device(backend).build();
@@ -120,14 +122,14 @@ final class SparkTransformCommand implements Callable<Integer> {
         try {
             return Npy.read(file);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " " + file + ": " + e.getMessage(), e);
+            throw new InvalidInputException(option + " " + file + ": " + e.getMessage(), e);
         }
     }
 
     private static Path temporary(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(target + ": the folder " + dir + " does not exist");
+            throw new InvalidInputException(target + ": the folder " + dir + " does not exist");
         }
         return Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     }
