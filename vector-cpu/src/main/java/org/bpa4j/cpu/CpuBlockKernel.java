@@ -69,7 +69,8 @@ final class CpuBlockKernel implements BlockKernel {
         final float[] lanes = new float[L];
 
         Scratch(int d) {
-            rowPanels = new float[ROWS * d];
+            // whole MR-row panels: ROWS need not be a multiple of MR (6 rows where the CPU has 16 vector registers)
+            rowPanels = new float[(ROWS + MR - 1) / MR * MR * d];
         }
     }
 
