@@ -17,9 +17,8 @@ import org.bpa4j.spi.Backend;
  * overrides AUTO. The choice and the reason each better backend was passed over are logged once.
  *
  * <p>A backend is probed only when a call needs it: an explicit device probes that one, AUTO probes in its
- * order up to the first that is available, {@link #all()} probes every one. CUDA is first checked by
- * looking for the driver's library file ({@code CudaDriverPresence}), so a machine without one never loads
- * JavaCPP just to learn that.
+ * order up to the first that is available, {@link #all()} probes every one. The CUDA backend first looks
+ * for the driver's library file, so a machine without one never loads JavaCPP just to learn that.
  */
 public final class Backends {
     /** System property that overrides {@link Device#AUTO}: auto, reference, cpu or cuda. */
@@ -70,10 +69,6 @@ public final class Backends {
         Backend backend = Registry.FOUND.get(d);
         if (backend == null) {
             return new Entry(d, null, Availability.no(missingModule(d)));
-        }
-        if (d == Device.CUDA && !CudaDriverPresence.maybePresent()) {
-            return new Entry(d, backend, Availability.no("no NVIDIA driver: " + CudaDriverPresence.LIBRARY
-                    + " is not installed"));
         }
         Availability availability;
         try {

@@ -29,6 +29,10 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Availability availability() {
+        // no driver library file: say so without loading JavaCPP (the test emulator needs no driver)
+        if (System.getProperty(EmulatedDevice.LIBRARY_PROPERTY) == null && !CudaDriverPresence.maybePresent()) {
+            return Availability.no("no NVIDIA driver: " + CudaDriverPresence.LIBRARY + " is not installed");
+        }
         try {
             CudaContext.Probe p = CudaContext.probe0();
             return p.context() != null ? Availability.yes(p.context().describe()) : Availability.no(p.failure());

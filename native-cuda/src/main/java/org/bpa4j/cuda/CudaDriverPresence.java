@@ -1,4 +1,4 @@
-package org.bpa4j;
+package org.bpa4j.cuda;
 
 import java.io.File;
 import java.nio.file.Files;
