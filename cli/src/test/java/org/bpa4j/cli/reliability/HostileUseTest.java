@@ -284,7 +284,7 @@ class HostileUseTest {
         Path dz = dir.resolve("DZ.npy");
         Files.write(dz, OLD);
         CliOutcome.inProcess("bam", "--input", z.toString(), "--large-crops", "2", "--local-crops", "0",
-                "--temperature", "1e-300", "--grad-output", dz.toString()).assertRefused("gradient");
+                "--temperature", "1e-300", "--grad-output", dz.toString()).assertRefused("nan", "temperature");
         assertArrayEquals(OLD, Files.readAllBytes(dz));
         CliOutcome.inProcess("fewshot", "--data", z.toString(), "--episodes", "2").assertRefused("not a text csv");
         assertNoLeftovers();
