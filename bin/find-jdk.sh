@@ -4,10 +4,17 @@
 
 BPA4J_MIN_JAVA=25
 
-# Major version of a java binary (8 for "1.8.0_x"), or nothing when it does not run.
+# Major version of a java binary (8 for "1.8.0_x"), or nothing when it does not run. The JDK's `release`
+# file answers without starting a JVM (each start costs a user's every command 0.1 s or more); the binary
+# itself is asked only where that file is missing.
 bpa4j_java_major() {
-    local line major
-    line=$("$1" -version 2>&1 | grep -m1 -i 'version "') || return 1
+    local line major release
+    release="$(dirname "$(dirname "$1")")/release"
+    if [ -r "$release" ] && line=$(grep -m1 '^JAVA_VERSION=' "$release" 2>/dev/null); then
+        line="version ${line#JAVA_VERSION=}"
+    else
+        line=$("$1" -version 2>&1 | grep -m1 -i 'version "') || return 1
+    fi
     major=$(printf '%s\n' "$line" | sed -n 's/.*version "\([0-9][0-9]*\)[^"]*".*/\1/p')
     [ -n "$major" ] || return 1
     if [ "$major" = 1 ]; then

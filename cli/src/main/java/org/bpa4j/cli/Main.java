@@ -57,7 +57,7 @@ public final class Main implements Runnable {
         PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            int code = commandLine(outWriter, errWriter).execute(args);
+            int code = commandLine(outWriter, errWriter, args).execute(args);
             outWriter.flush();
             // the printed results are all some commands give (bam's loss): losing them is not success
             if (outWriter.checkError() || out.checkError()) {
@@ -78,9 +78,21 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, new String[0]);
+    }
+
+    /**
+     * The command line for these arguments. Where they name a subcommand, only that one is built: picocli
+     * reads every option of every command it is given by reflection, a third of a second of a one-shot
+     * command's start. Anything else (help, a mistyped command) gets them all, for the listing.
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine cl = new CommandLine(new Main());
+        Class<?> named = namedSubcommand(args);
         for (Class<?> sub : SUBCOMMANDS) {
-            cl.addSubcommand(sub);
+            if (named == null || sub == named) {
+                cl.addSubcommand(sub);
+            }
         }
         OptionConverters.register(cl);
         cl.setOut(out);
@@ -92,6 +104,26 @@ public final class Main implements Runnable {
         cl.setParameterExceptionHandler(ErrorReport::usageError);
         cl.setExecutionExceptionHandler(ErrorReport::executionError);
         return cl;
+    }
+
+    /** The subcommand the first argument that is not an option names, or null. */
+    static Class<?> namedSubcommand(String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("-")) {
+                if (arg.equals("--help") || arg.equals("-h") || arg.equals("--version") || arg.equals("-V")) {
+                    return null;
+                }
+                continue;
+            }
+            for (Class<?> sub : SUBCOMMANDS) {
+                Command command = sub.getAnnotation(Command.class);
+                if (command != null && command.name().equals(arg)) {
+                    return sub;
+                }
+            }
+            return null;
+        }
+        return null;
     }
 
     @Override
