@@ -25,15 +25,11 @@ final class InputChecks {
 
     /** Every value finite; the message gives the set, row and column of the first one that is not. */
     static void finite(Tensor t, String what) {
-        long size = t.size();
-        int cols = t.cols();
-        int rows = t.rows();
-        for (long i = 0; i < size; i++) {
+        long i = firstNonFinite(t, false);
+        if (i >= 0) {
             double v = t.getDouble(i);
-            if (!Double.isFinite(v)) {
-                String kind = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
-                throw new InvalidInputException(what + " contains " + kind + " at " + position(t, i, rows, cols));
-            }
+            String kind = Double.isNaN(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf");
+            throw new InvalidInputException(what + " contains " + kind + " at " + position(t, i, t.rows(), t.cols()));
         }
     }
 

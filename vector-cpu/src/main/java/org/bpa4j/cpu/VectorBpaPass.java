@@ -44,8 +44,12 @@ final class VectorBpaPass implements BpaPass {
         TensorRows in = new TensorRows(x);
         if (sets == 1 && options.precision() == DType.FLOAT32) {
             float[] z = new float[n * n];
-            boolean finite = SetBpa.transformInPlace(options, setRows(in, 0, n, d), n, d,
-                    labels == null ? null : labels[0], team, z);
+            float[] xs = setRows(in, 0, n, d);
+            int[] setLabels = labels == null ? null : labels[0];
+            // a cold JVM's first call: the same bits through scalar code that C1 compiles at once
+            Boolean cold = ColdTransform.claims(options, n, d)
+                    ? ColdTransform.transformInPlace(options, xs, n, d, setLabels, team, z) : null;
+            boolean finite = cold != null ? cold : SetBpa.transformInPlace(options, xs, n, d, setLabels, team, z);
             return new BpaOutput(Tensor.of(z, x.rank() == 3 ? new int[] {1, n, n} : new int[] {n, n}), finite);
         }
         return solveSets(options, x, labels, team, null);
