@@ -72,7 +72,7 @@ class LaunchScriptTest {
         Path log = dir.resolve("log");
         String build = "build() { [ -e inside ] && echo overlap >> log; touch inside; echo start >> log; "
                 + "sleep 0.5; rm -f inside; echo end >> log; touch built; }; ";
-        String barrier = "touch ready.$$; for i in $(seq 200); do [ $(ls ready.* | wc -l) -ge 2 ] && break; "
+        String barrier = "touch ready.$$; for i in $(seq 1000); do [ $(ls ready.* | wc -l) -ge 2 ] && break; "
                 + "sleep 0.01; done; ";
         String call = locked ? "bpa4j_build_once \"$PWD/lock\" needs build" : "needs && build";
         List<Process> launches = new ArrayList<>();
