@@ -2,6 +2,7 @@ package org.bpa4j;
 
 import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.SinkhornOptions;
+import org.bpa4j.spi.UnitMarginals;
 
 /**
  * Log-domain Sinkhorn (docs/MATH.md §1): rows first, then columns, for a fixed number of iterations or until the
@@ -57,13 +58,14 @@ public final class Sinkhorn {
     }
 
     /**
-     * Solves with unit marginals (every row and column of the plan sums to 1), as BPA does.
+     * Solves with unit marginals (every row and column of the plan sums to 1), as BPA does. They balance only
+     * on a square cost: an n×m cost with n ≠ m (Σa = n, Σb = m) is refused as explicit marginals of different
+     * totals are; give it marginals with {@link #solve(Tensor, Tensor, Tensor)}.
      *
-     * @param cost C: (n, m) or a batch (B, n, m), float32 or float64
+     * @param cost C: (n, n) or a batch (B, n, n), float32 or float64
      * @return the plan, shaped like the cost, with its duals and the way back to ∂L/∂C
-     * @throws IllegalArgumentException when the cost is null, empty, not 2-D or 3-D, or not finite; when the
-     *     marginals are misshaped, negative, not finite or unbalanced; when the device is unavailable; or when the
-     *     solve would need more memory than the JVM has
+     * @throws IllegalArgumentException when the cost is null, empty, not 2-D or 3-D, not square, or not finite;
+     *     when the device is unavailable; or when the solve would need more memory than the JVM has
      */
     public SinkhornResult solve(Tensor cost) {
         return solve(cost, null, null);
@@ -71,15 +73,16 @@ public final class Sinkhorn {
 
     /**
      * Solves with marginals a (n) and b (m) — or (B, n) and (B, m) for a batch — given as masses, not
-     * logarithms: non-negative, with Σa = Σb. Either both or neither may be null.
+     * logarithms: non-negative, with Σa = Σb. Either both or neither may be null; neither means unit
+     * marginals, which only a square cost (n = m) balances.
      *
      * @param cost C: (n, m) or (B, n, m)
      * @param a the row masses: (n) or (B, n), or null for unit marginals
      * @param b the column masses: (m) or (B, m), or null for unit marginals
      * @return the plan, shaped like the cost, with its duals and the way back to ∂L/∂C
      * @throws IllegalArgumentException when the cost is null, empty, not 2-D or 3-D, or not finite; when the
-     *     marginals are misshaped, negative, not finite or unbalanced; when the device is unavailable; or when the
-     *     solve would need more memory than the JVM has
+     *     marginals are misshaped, negative, not finite or unbalanced (unit marginals on n ≠ m included); when the
+     *     device is unavailable; or when the solve would need more memory than the JVM has
      */
     public SinkhornResult solve(Tensor cost, Tensor a, Tensor b) {
         InputChecks.notNull(cost, "Sinkhorn.solve: cost");
@@ -94,6 +97,7 @@ public final class Sinkhorn {
         if ((a == null) != (b == null)) {
             throw new InvalidInputException("Sinkhorn.solve: give both marginals a and b, or neither");
         }
+        UnitMarginals.requireBalanced(cost, a, b, "Sinkhorn.solve");
         if (a != null) {
             checkMarginal(a, cost, cost.rows(), "a");
             checkMarginal(b, cost, cost.cols(), "b");

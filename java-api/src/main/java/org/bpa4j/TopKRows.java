@@ -75,6 +75,24 @@ public final class TopKRows implements Serializable {
         return values.clone();
     }
 
+    /**
+     * The column indices as a (rows, k) {@link DType#FLOAT64} tensor (a copy), beside {@link #values()}.
+     * Tensor has no integer element type; float64 holds every integer below 2^53 exactly, so every column index
+     * (an int, below n) is exact: {@code (long) indices().getDouble(t) == indexArray()[t]}. For int64 data, as
+     * NumPy writes it, use {@link #indexArray()}.
+     *
+     * @return the indices, exact, as float64
+     * @throws InvalidInputException when the heap cannot hold them (with the figure)
+     */
+    public Tensor indices() {
+        // Tensor.zeros checks the heap first: 8 bytes per entry, twice what the values take
+        Tensor out = Tensor.zeros(DType.FLOAT64, rows, k);
+        for (int t = 0; t < indices.length; t++) {
+            out.setDouble(t, indices[t]);
+        }
+        return out;
+    }
+
     /** The column indices, row-major (rows, k) (a copy): what NumPy's int64 holds. */
     public long[] indexArray() {
         return indices.clone();

@@ -97,12 +97,6 @@ final class SinkhornCommand implements Callable<Integer> {
             throw new InvalidInputException("--cost " + cost + ": shape " + m.shapeString()
                     + " where (n, m) or (B, n, m) was expected");
         }
-        if (a == null && m.rows() != m.cols()) {
-            // refused as the same marginals given with --a and --b are (Sinkhorn.solve's check)
-            throw new InvalidInputException("--cost " + cost + ": marginals do not sum to the same total: Σa = "
-                    + (double) m.rows() + ", Σb = " + (double) m.cols() + " (the default unit marginals of a "
-                    + m.rows() + "×" + m.cols() + " cost); give --a and --b with the same total");
-        }
         Tensor ta = a == null ? null : NpyInputs.tensor(a, "--a", precision);
         Tensor tb = b == null ? null : NpyInputs.tensor(b, "--b", precision);
         Tensor g = null;

@@ -12,6 +12,7 @@ import org.bpa4j.spi.BpaPass;
 import org.bpa4j.spi.MemoryNeed;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
+import org.bpa4j.spi.UnitMarginals;
 import org.bpa4j.spi.Workload;
 
 /**
@@ -87,6 +88,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b) {
+        UnitMarginals.requireBalanced(cost, a, b, "ReferenceBackend.sinkhorn");
         int sets = cost.sets();
         int n = cost.rows();
         int m = cost.cols();

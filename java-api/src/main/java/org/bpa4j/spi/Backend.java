@@ -49,7 +49,8 @@ public interface Backend {
 
     /**
      * Sinkhorn (docs/MATH.md §1) on a cost (n, m) or (B, n, m). {@code a} and {@code b} are the marginals (not
-     * their logarithms), shaped (n)/(m) or (B, n)/(B, m), or null for unit marginals.
+     * their logarithms), shaped (n)/(m) or (B, n)/(B, m), or null for unit marginals, which balance only when
+     * n = m: a backend refuses them on any other cost ({@link UnitMarginals#requireBalanced}), as the API does.
      */
     SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b);
 

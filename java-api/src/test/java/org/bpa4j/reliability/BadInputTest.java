@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.bpa4j.BamLoss;
+import org.bpa4j.Backends;
 import org.bpa4j.Bpa;
 import org.bpa4j.BpaResult;
 import org.bpa4j.DType;
@@ -16,6 +17,8 @@ import org.bpa4j.Metric;
 import org.bpa4j.Sinkhorn;
 import org.bpa4j.SinkhornResult;
 import org.bpa4j.Tensor;
+import org.bpa4j.spi.Backend;
+import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.testing.RandomTensors;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -147,8 +150,19 @@ public class BadInputTest {
         c.add(refusal("NaN in a marginal" + on,
                 () -> sk.solve(x(2, 2), Tensor.of(new double[] {Double.NaN, 1}, 2), uniform(2)), "marginal a", "nan"));
         c.add(refusal("only one marginal" + on, () -> sk.solve(x(2, 2), uniform(2), null), "both"));
+        // unit marginals on n ≠ m: Σa = n, Σb = m, refused as explicit marginals of those totals are
+        c.add(refusal("unit marginals of a 5×4 cost" + on, () -> sk.solve(x(5, 4)),
+                "sinkhorn.solve", "same total", "σa = 5.0", "σb = 4.0", "5×4 cost", "give marginals"));
+        c.add(refusal("unit marginals of a batch of 4×5 costs" + on,
+                () -> sk.solve(RandomTensors.gaussian(3, 2, 4, 5)), "sinkhorn.solve", "σa = 4.0", "σb = 5.0"));
+        // the same request made to the backend itself, past the API (the SPI entry point checks it too)
+        Backend backend = Backends.resolve(device);
+        String spiName = backend.getClass().getSimpleName() + ".sinkhorn";
+        c.add(refusal("unit marginals of a 5×4 cost through the SPI" + on,
+                () -> backend.sinkhorn(new SinkhornOptions(0.1, 10, Double.NaN, 1, DType.FLOAT64), x(5, 4), null,
+                        null), spiName, "same total", "σa = 5.0", "σb = 4.0"));
         c.add(refusal("Sinkhorn gradient of the wrong shape" + on, () -> {
-            SinkhornResult r = sk.solve(x(3, 4));
+            SinkhornResult r = sk.solve(x(3, 4), uniform(3), uniform(4));
             r.backward(Tensor.zeros(DType.FLOAT64, 4, 3));
         }, "gradient", "(4, 3)", "(3, 4)"));
         return c;

@@ -39,8 +39,13 @@ public final class DeterminismProbe {
         print("bpa-batch", rb.output(), rb.backward(RandomTensors.gaussian(4, 7, 40, 40).to(DType.FLOAT32)));
 
         Tensor cost = RandomTensors.gaussian(5, 257, 190).to(DType.FLOAT32);
+        // a non-square cost takes marginals of one total (unit marginals are refused on it)
+        double[] a = new double[257];
+        double[] bm = new double[190];
+        java.util.Arrays.fill(a, 1.0 / 257);
+        java.util.Arrays.fill(bm, 1.0 / 190);
         SinkhornResult s = Sinkhorn.builder().device(device).reg(0.3).iterations(200).tolerance(1e-6).checkEvery(5)
-                .build().solve(cost);
+                .build().solve(cost, Tensor.of(a, 257), Tensor.of(bm, 190));
         print("sinkhorn", s.logPlan(), s.backward(RandomTensors.gaussian(6, 257, 190).to(DType.FLOAT32)),
                 Tensor.of(new double[] {s.iterations(), s.marginalError()}, 2));
 

@@ -10,11 +10,14 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.bpa4j.BamLoss;
 import org.bpa4j.BamResult;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
 import org.bpa4j.InvalidInputException;
+import org.bpa4j.Sinkhorn;
+import org.bpa4j.SinkhornResult;
 import org.bpa4j.Tensor;
 import org.bpa4j.fewshot.FewShotClassifier;
 import org.bpa4j.io.Npy;
@@ -166,5 +169,30 @@ class HostileApiTest {
             }
         };
         assertEquals(MemoryNeed.NONE, bare.memory(new Workload.BpaBackward(1, 10, 2, DType.FLOAT32)));
+    }
+
+    /**
+     * Unit marginals are the default only where they balance (docs/MATH.md §1): a square cost is solved with
+     * them, a non-square one with explicit marginals of one total; what is refused is in {@code BadInputTest}.
+     */
+    @Test
+    void unitMarginalsSolveASquareCostAndANonSquareOneTakesBalancedMarginals() {
+        Sinkhorn sk = Sinkhorn.builder().device(Device.REFERENCE).reg(1).iterations(10_000).tolerance(1e-12).build();
+        SinkhornResult square = sk.solve(RandomTensors.gaussian(4, 4, 4));
+        Tensor plan = square.plan();
+        for (int i = 0; i < 4; i++) {
+            double row = 0;
+            for (int j = 0; j < 4; j++) {
+                row += plan.get(i, j);
+            }
+            assertEquals(1.0, row, 1e-9, "row " + i + " of the unit-marginal plan");
+        }
+        Tensor a = Tensor.of(new double[] {0.2, 0.2, 0.2, 0.2, 0.2}, 5);
+        Tensor b = Tensor.of(new double[] {0.25, 0.25, 0.25, 0.25}, 4);
+        SinkhornResult rectangular = sk.solve(RandomTensors.gaussian(5, 5, 4), a, b);
+        assertEquals(List.of(5, 4), java.util.Arrays.stream(rectangular.plan().shape()).boxed().toList());
+        assertTrue(rectangular.marginalError() < 1e-9, "error " + rectangular.marginalError());
+        assertNamed(assertThrows(InvalidInputException.class, () -> sk.solve(RandomTensors.gaussian(5, 5, 4))),
+                "Sinkhorn.solve", "Σa = 5.0", "Σb = 4.0");
     }
 }

@@ -12,6 +12,7 @@ import org.bpa4j.spi.BpaPass;
 import org.bpa4j.spi.MemoryNeed;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
+import org.bpa4j.spi.UnitMarginals;
 import org.bpa4j.spi.Workload;
 
 /**
@@ -78,6 +79,7 @@ public final class CudaBackend implements Backend {
         if (options == null || cost == null) {
             throw new IllegalArgumentException("CudaBackend.sinkhorn: options and cost must not be null");
         }
+        UnitMarginals.requireBalanced(cost, a, b, "CudaBackend.sinkhorn");
         return CudaSinkhorn.solve(CudaContext.get(), options, cost, a, b);
     }
 

@@ -15,6 +15,7 @@ import org.bpa4j.spi.BpaPass;
 import org.bpa4j.spi.MemoryNeed;
 import org.bpa4j.spi.SinkhornOptions;
 import org.bpa4j.spi.SinkhornPass;
+import org.bpa4j.spi.UnitMarginals;
 import org.bpa4j.spi.Workload;
 
 /**
@@ -114,6 +115,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b) {
+        UnitMarginals.requireBalanced(cost, a, b, "CpuBackend.sinkhorn");
         return operations().sinkhorn(options, cost, a, b, threads);
     }
 

@@ -294,14 +294,26 @@ class HostileUseTest {
     void theDefaultUnitMarginalsOfANonSquareCostAreRefusedAsGivenOnesAre() throws IOException {
         Path cost = dir.resolve("C.npy");
         Npy.write(cost, RandomTensors.gaussian(1, 5, 4));
-        CliOutcome.inProcess("sinkhorn", "--cost", cost.toString(), "--output", dir.resolve("P.npy").toString())
-                .assertRefused("same total", "5.0", "4.0");
+        Path p = dir.resolve("P.npy");
+        Path logP = dir.resolve("logP.npy");
+        // the API's check (Sinkhorn.solve), so the command line and the library refuse the same requests
+        CliOutcome.inProcess("sinkhorn", "--cost", cost.toString(), "--output", p.toString(), "--log-output",
+                logP.toString()).assertRefused("Sinkhorn.solve", "same total", "Σa = 5.0", "Σb = 4.0", "5×4 cost");
+        assertFalse(Files.exists(p) || Files.exists(logP), "nothing is written");
+        assertNoLeftovers();
         Path a = dir.resolve("a.npy");
         Path b = dir.resolve("b.npy");
         Npy.write(a, Tensor.of(new double[] {1, 1, 1, 1, 1}, 5));
         Npy.write(b, Tensor.of(new double[] {1, 1, 1, 1}, 4));
         CliOutcome.inProcess("sinkhorn", "--cost", cost.toString(), "--a", a.toString(), "--b", b.toString(),
-                "--output", dir.resolve("P.npy").toString()).assertRefused("same total", "5.0", "4.0");
+                "--output", p.toString()).assertRefused("same total", "5.0", "4.0");
+        assertFalse(Files.exists(p), "nothing is written");
+        // balanced marginals on the same cost are solved
+        Npy.write(b, Tensor.of(new double[] {1.25, 1.25, 1.25, 1.25}, 4));
+        CliOutcome.inProcess("sinkhorn", "--cost", cost.toString(), "--a", a.toString(), "--b", b.toString(),
+                "--output", p.toString()).assertOk();
+        assertEquals(List.of(5, 4), java.util.Arrays.stream(read(p).shape()).boxed().toList());
+        assertNoLeftovers();
     }
 
     @Test
