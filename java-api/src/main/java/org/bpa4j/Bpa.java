@@ -64,7 +64,7 @@ public final class Bpa implements java.io.Serializable {
      * call in this JVM, since backends are probed once.
      *
      * @return the device of that backend, never {@link Device#AUTO}
-     * @throws IllegalArgumentException when the builder named a device that is unavailable here (with the reason)
+     * @throws InvalidInputException when the builder named a device that is unavailable here (with the reason)
      * @throws IllegalStateException when no backend at all is available
      */
     public Device backend() {
@@ -76,7 +76,7 @@ public final class Bpa implements java.io.Serializable {
      *
      * @param x the features: (n, d) or (B, n, d), float32 or float64, n ≥ 1, d ≥ 1
      * @return Z of shape (n, n) or (B, n, n), in {@link #precision()} or x's own precision, with its way back
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -91,7 +91,7 @@ public final class Bpa implements java.io.Serializable {
      * @param x the features: (n, d) or (B, n, d)
      * @param labels L ≤ n labels of the first rows, or null for none
      * @return Z of shape (n, n) or (B, n, n), with its way back
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -105,7 +105,7 @@ public final class Bpa implements java.io.Serializable {
      * @param x the features: (n, d) or (B, n, d)
      * @param labels {@code labels[b]} for set b (a null entry: no labels for that set), or null for none
      * @return Z of shape (n, n) or (B, n, n), with its way back
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -132,7 +132,7 @@ public final class Bpa implements java.io.Serializable {
      *
      * @param x the features: (n, d) or (B, n, d)
      * @return Z of shape (n, n) or (B, n, n)
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -146,7 +146,7 @@ public final class Bpa implements java.io.Serializable {
      * @param x the features: (n, d) or (B, n, d)
      * @param labels L ≤ n labels of the first rows, or null for none
      * @return Z of shape (n, n) or (B, n, n)
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -171,7 +171,7 @@ public final class Bpa implements java.io.Serializable {
      * @param x the features: (n, d) or (B, n, d)
      * @param labels {@code labels[b]} for set b, or null for none
      * @return Z of shape (n, n) or (B, n, n)
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -469,7 +469,7 @@ public final class Bpa implements java.io.Serializable {
          *
          * @param metric cosine or euclidean
          * @return this builder
-         * @throws IllegalArgumentException when the metric is null
+         * @throws InvalidInputException when the metric is null
          */
         public Builder metric(Metric metric) {
             InputChecks.notNull(metric, "Bpa.Builder.metric");
@@ -482,7 +482,7 @@ public final class Bpa implements java.io.Serializable {
          *
          * @param reg a finite ε > 0
          * @return this builder
-         * @throws IllegalArgumentException when reg is not a finite number > 0
+         * @throws InvalidInputException when reg is not a finite number > 0
          */
         public Builder reg(double reg) {
             InputChecks.reg(reg, "Bpa.Builder");
@@ -495,7 +495,7 @@ public final class Bpa implements java.io.Serializable {
          *
          * @param iterations T ≥ 1
          * @return this builder
-         * @throws IllegalArgumentException when iterations is below 1
+         * @throws InvalidInputException when iterations is below 1
          */
         public Builder iterations(int iterations) {
             InputChecks.iterations(iterations, "Bpa.Builder");
@@ -541,7 +541,7 @@ public final class Bpa implements java.io.Serializable {
          *
          * @param device AUTO, REFERENCE, CPU or CUDA; an unavailable one is refused when a call is made
          * @return this builder
-         * @throws IllegalArgumentException when the device is null
+         * @throws InvalidInputException when the device is null
          */
         public Builder device(Device device) {
             InputChecks.notNull(device, "Bpa.Builder.device");
