@@ -109,6 +109,8 @@ public final class BamLoss {
      *         divide, a batch of 1 with positive masking, fewer targets than topK, a NaN or infinity, when it
      *         cannot fit in memory, or when the named device is unavailable or lacks the BAM loss
      * @throws IllegalStateException when no backend is available, or none that is implements the BAM loss
+     * @throws OutOfMemoryError when the heap runs out despite the estimate checked first (other threads took it
+     *         meanwhile); its message gives the estimate
      */
     public BamResult forward(Tensor z) {
         return forward(z, null, "BamLoss.forward: z");

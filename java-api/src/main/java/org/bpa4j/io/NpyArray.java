@@ -9,8 +9,9 @@ import org.bpa4j.Tensor;
 /**
  * An array read from a .npy file: its shape, its element type and its values, already in C order and
  * native byte order. Floats become tensors of the same precision; integers can be read as labels or, as
- * features, converted to float64. Not copied on the way out to a tensor, so not safe to share with a
- * thread that changes that tensor; otherwise read-only.
+ * features, converted to float64. Read-only and safe to share between threads, with one caveat: a float
+ * array read by {@link Npy#read} hands its values to {@link #toTensor()} without a copy, so writing to that
+ * tensor changes what this array reads.
  */
 public final class NpyArray {
     private final String source;

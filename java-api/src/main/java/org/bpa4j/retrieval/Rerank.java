@@ -50,7 +50,7 @@ public final class Rerank {
      *
      * @param query the queries (q, d), float32 or float64, finite, q ≥ 1
      * @param gallery the gallery (g, d) with the same d, finite, g ≥ 1
-     * @return each query's gallery indices (0..g−1) nearest first, with their squared BPA-row distances
+     * @return each query's gallery indices (0..g−1) nearest first, with the Euclidean distances between their BPA rows
      * @throws InvalidInputException when query or gallery is null, not 2-D, empty or not finite, their d
      *         differ, topK exceeds g, keep exceeds q + g, a dense Z or the ranking cannot fit in memory, or the
      *         BPA's device is unavailable

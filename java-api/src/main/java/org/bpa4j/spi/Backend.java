@@ -56,8 +56,8 @@ public interface Backend {
      * @param x the features (n, d) or (B, n, d), finite, float32 or float64
      * @param labels per set, the non-negative labels of its first L ≤ n rows (or null); or null for none
      * @return Z, (n, n) or (B, n, n), with what the backward pass needs
-     * @throws OutOfMemoryError when the heap runs out (the API turns it into an {@code InvalidInputException}
-     *         naming the need)
+     * @throws OutOfMemoryError when the heap runs out despite {@link #memory}'s estimate (the API rethrows it
+     *         with the estimate in its message)
      * @throws IllegalStateException when the device fails
      */
     BpaPass bpa(BpaOptions options, Tensor x, int[][] labels);

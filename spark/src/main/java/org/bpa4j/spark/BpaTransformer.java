@@ -53,19 +53,32 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
 
     /** The ML identifier, kept through save, load and copy. */
     private final String uid;
-    /** The param: the column of each row's features: {@code array<float>}, {@code array<double>} or an ML {@code Vector}, one length per group. */
+    /**
+     * The param: the column of each row's features: {@code array<float>}, {@code array<double>} or an ML
+     * {@code Vector}, one length per group.
+     */
     private final Param<String> inputCol;
     /** The param: the column whose distinct values are the sets: one BPA per value. */
     private final Param<String> groupCol;
-    /** The param: the column of the support rows' labels (null for the others, any type, equal values one class); empty for none. */
+    /**
+     * The param: the column of the support rows' labels (null for the others, any type, equal values one class); empty
+     * for none.
+     */
     private final Param<String> labelCol;
-    /** The param: the column that orders rows within a group and names a bad row in messages; empty for the input order. */
+    /**
+     * The param: the column that orders rows within a group and names a bad row in messages; empty for the input order.
+     */
     private final Param<String> rowIdCol;
-    /** The param: the column added for each row's BPA row: dense (the group's size) or, with topK, its k largest values. */
+    /**
+     * The param: the column added for each row's BPA row: dense (the group's size) or, with topK, its k largest values.
+     */
     private final Param<String> outputCol;
     /** The param: the column added with topK &gt; 0: the group positions of the top-k values. */
     private final Param<String> indicesCol;
-    /** The param: the column added for each row's position in its group (column j of a row's output is position j); empty to add none. */
+    /**
+     * The param: the column added for each row's position in its group (column j of a row's output is position j);
+     * empty to add none.
+     */
     private final Param<String> positionCol;
     /** The param: the cost between feature vectors: {@code cosine} or {@code euclidean}. */
     private final Param<String> metric;
@@ -83,9 +96,15 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     private final Param<String> device;
     /** The param: the output's precision: {@code input} (the features' own), {@code float32} or {@code float64}. */
     private final Param<String> precision;
-    /** The param: how many of each row's largest values are kept, 0 for the dense row; at most a group's size. */
+    /**
+     * The param: how many of each row's largest values are kept (a group of fewer rows keeps all of them), 0 for the
+     * dense row.
+     */
     private final IntParam topK;
-    /** The param: the largest group one task transforms; a larger one fails the job (one huge set is DistributedBpa's job). */
+    /**
+     * The param: the largest group one task transforms; a larger one fails the job (one huge set is DistributedBpa's
+     * job).
+     */
     private final IntParam maxGroupRows;
 
     /**
@@ -278,7 +297,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     // ---- the params (public methods returning each Param: Spark finds them by reflection) ----
 
     /**
-     * The param {@code inputCol}: the column of each row's features: {@code array<float>}, {@code array<double>} or an ML {@code Vector}, one length per group ["features"].
+     * The param {@code inputCol}: the column of each row's features: {@code array<float>}, {@code array<double>} or an
+     * ML {@code Vector}, one length per group ["features"].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -296,7 +316,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The param {@code labelCol}: the column of the support rows' labels (null for the others, any type, equal values one class); empty for none ["" (no labels)].
+     * The param {@code labelCol}: the column of the support rows' labels (null for the others, any type, equal values
+     * one class); empty for none ["" (no labels)].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -305,7 +326,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The param {@code rowIdCol}: the column that orders rows within a group and names a bad row in messages; empty for the input order ["" (input order)].
+     * The param {@code rowIdCol}: the column that orders rows within a group and names a bad row in messages; empty for
+     * the input order ["" (input order)].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -314,7 +336,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The param {@code outputCol}: the column added for each row's BPA row: dense (the group's size) or, with topK, its k largest values ["bpa"].
+     * The param {@code outputCol}: the column added for each row's BPA row: dense (the group's size) or, with topK, its
+     * k largest values ["bpa"].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -323,7 +346,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The param {@code indicesCol}: the column added with topK &gt; 0: the group positions of the top-k values ["bpaIndices"].
+     * The param {@code indicesCol}: the column added with topK &gt; 0: the group positions of the top-k values
+     * ["bpaIndices"].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -332,7 +356,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The param {@code positionCol}: the column added for each row's position in its group (column j of a row's output is position j); empty to add none ["bpaPosition"].
+     * The param {@code positionCol}: the column added for each row's position in its group (column j of a row's output
+     * is position j); empty to add none ["bpaPosition"].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -395,7 +420,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The param {@code device}: the backend on the executors: {@code auto}, {@code cpu}, {@code cuda} or {@code reference} ["auto"].
+     * The param {@code device}: the backend on the executors: {@code auto}, {@code cpu}, {@code cuda} or
+     * {@code reference} ["auto"].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -404,7 +430,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The param {@code precision}: the output's precision: {@code input} (the features' own), {@code float32} or {@code float64} ["input"].
+     * The param {@code precision}: the output's precision: {@code input} (the features' own), {@code float32} or
+     * {@code float64} ["input"].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -413,7 +440,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The param {@code topK}: how many of each row's largest values are kept, 0 for the dense row; at most a group's size [0].
+     * The param {@code topK}: how many of each row's largest values are kept (a group of fewer rows keeps all of them),
+     * 0 for the dense row [0].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -422,7 +450,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The param {@code maxGroupRows}: the largest group one task transforms; a larger one fails the job (one huge set is DistributedBpa's job) [10000].
+     * The param {@code maxGroupRows}: the largest group one task transforms; a larger one fails the job (one huge set
+     * is DistributedBpa's job) [10000].
      *
      * @return the param, for a {@code ParamMap} or a {@code ParamGridBuilder}
      */
@@ -431,7 +460,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The value of {@code inputCol}: the column of each row's features: {@code array<float>}, {@code array<double>} or an ML {@code Vector}, one length per group.
+     * The value of {@code inputCol}: the column of each row's features: {@code array<float>}, {@code array<double>} or
+     * an ML {@code Vector}, one length per group.
      *
      * @return the value set, else the default "features"
      */
@@ -449,7 +479,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The value of {@code labelCol}: the column of the support rows' labels (null for the others, any type, equal values one class); empty for none.
+     * The value of {@code labelCol}: the column of the support rows' labels (null for the others, any type, equal
+     * values one class); empty for none.
      *
      * @return the value set, else the default "" (no labels)
      */
@@ -458,7 +489,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The value of {@code rowIdCol}: the column that orders rows within a group and names a bad row in messages; empty for the input order.
+     * The value of {@code rowIdCol}: the column that orders rows within a group and names a bad row in messages; empty
+     * for the input order.
      *
      * @return the value set, else the default "" (input order)
      */
@@ -467,7 +499,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The value of {@code outputCol}: the column added for each row's BPA row: dense (the group's size) or, with topK, its k largest values.
+     * The value of {@code outputCol}: the column added for each row's BPA row: dense (the group's size) or, with topK,
+     * its k largest values.
      *
      * @return the value set, else the default "bpa"
      */
@@ -485,7 +518,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The value of {@code positionCol}: the column added for each row's position in its group (column j of a row's output is position j); empty to add none.
+     * The value of {@code positionCol}: the column added for each row's position in its group (column j of a row's
+     * output is position j); empty to add none.
      *
      * @return the value set, else the default "bpaPosition"
      */
@@ -548,7 +582,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The value of {@code device}: the backend on the executors: {@code auto}, {@code cpu}, {@code cuda} or {@code reference}.
+     * The value of {@code device}: the backend on the executors: {@code auto}, {@code cpu}, {@code cuda} or
+     * {@code reference}.
      *
      * @return the value set, else the default "auto"
      */
@@ -557,7 +592,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The value of {@code precision}: the output's precision: {@code input} (the features' own), {@code float32} or {@code float64}.
+     * The value of {@code precision}: the output's precision: {@code input} (the features' own), {@code float32} or
+     * {@code float64}.
      *
      * @return the value set, else the default "input"
      */
@@ -566,7 +602,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The value of {@code topK}: how many of each row's largest values are kept, 0 for the dense row; at most a group's size.
+     * The value of {@code topK}: how many of each row's largest values are kept (a group of fewer rows keeps all of
+     * them), 0 for the dense row.
      *
      * @return the value set, else the default 0
      */
@@ -575,7 +612,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * The value of {@code maxGroupRows}: the largest group one task transforms; a larger one fails the job (one huge set is DistributedBpa's job).
+     * The value of {@code maxGroupRows}: the largest group one task transforms; a larger one fails the job (one huge
+     * set is DistributedBpa's job).
      *
      * @return the value set, else the default 10000
      */
@@ -584,7 +622,9 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code inputCol}: the column of each row's features: {@code array<float>}, {@code array<double>} or an ML {@code Vector}, one length per group ["features"]. Checked against the schema by {@link #transformSchema} (an {@link InvalidInputException}).
+     * Sets {@code inputCol}: the column of each row's features: {@code array<float>}, {@code array<double>} or an ML
+     * {@code Vector}, one length per group ["features"]. Checked against the schema by {@link #transformSchema} (an
+     * {@link InvalidInputException}).
      *
      * @param value the column's name
      * @return this transformer
@@ -595,7 +635,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code groupCol}: the column whose distinct values are the sets: one BPA per value ["group"]. Checked against the schema by {@link #transformSchema} (an {@link InvalidInputException}).
+     * Sets {@code groupCol}: the column whose distinct values are the sets: one BPA per value ["group"]. Checked
+     * against the schema by {@link #transformSchema} (an {@link InvalidInputException}).
      *
      * @param value the column's name (any type Spark can sort and hash)
      * @return this transformer
@@ -606,7 +647,9 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code labelCol}: the column of the support rows' labels (null for the others, any type, equal values one class); empty for none ["" (no labels)]. Checked against the schema by {@link #transformSchema} (an {@link InvalidInputException}).
+     * Sets {@code labelCol}: the column of the support rows' labels (null for the others, any type, equal values one
+     * class); empty for none ["" (no labels)]. Checked against the schema by {@link #transformSchema} (an
+     * {@link InvalidInputException}).
      *
      * @param value the column's name, or "" for none
      * @return this transformer
@@ -617,7 +660,9 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code rowIdCol}: the column that orders rows within a group and names a bad row in messages; empty for the input order ["" (input order)]. Checked against the schema by {@link #transformSchema} (an {@link InvalidInputException}).
+     * Sets {@code rowIdCol}: the column that orders rows within a group and names a bad row in messages; empty for the
+     * input order ["" (input order)]. Checked against the schema by {@link #transformSchema} (an
+     * {@link InvalidInputException}).
      *
      * @param value the column's name, or "" for the input order
      * @return this transformer
@@ -628,7 +673,9 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code outputCol}: the column added for each row's BPA row: dense (the group's size) or, with topK, its k largest values ["bpa"]. Checked against the schema by {@link #transformSchema} (an {@link InvalidInputException}).
+     * Sets {@code outputCol}: the column added for each row's BPA row: dense (the group's size) or, with topK, its k
+     * largest values ["bpa"]. Checked against the schema by {@link #transformSchema} (an
+     * {@link InvalidInputException}).
      *
      * @param value a name not already in the input
      * @return this transformer
@@ -639,7 +686,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code indicesCol}: the column added with topK &gt; 0: the group positions of the top-k values ["bpaIndices"]. Checked against the schema by {@link #transformSchema} (an {@link InvalidInputException}).
+     * Sets {@code indicesCol}: the column added with topK &gt; 0: the group positions of the top-k values
+     * ["bpaIndices"]. Checked against the schema by {@link #transformSchema} (an {@link InvalidInputException}).
      *
      * @param value a name not already in the input
      * @return this transformer
@@ -650,7 +698,9 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code positionCol}: the column added for each row's position in its group (column j of a row's output is position j); empty to add none ["bpaPosition"]. Checked against the schema by {@link #transformSchema} (an {@link InvalidInputException}).
+     * Sets {@code positionCol}: the column added for each row's position in its group (column j of a row's output is
+     * position j); empty to add none ["bpaPosition"]. Checked against the schema by {@link #transformSchema} (an
+     * {@link InvalidInputException}).
      *
      * @param value a name not already in the input, or "" for none
      * @return this transformer
@@ -730,7 +780,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code device}: the backend on the executors: {@code auto}, {@code cpu}, {@code cuda} or {@code reference} ["auto"].
+     * Sets {@code device}: the backend on the executors: {@code auto}, {@code cpu}, {@code cuda} or {@code reference}
+     * ["auto"].
      *
      * @param value {@code auto}, {@code cpu}, {@code cuda} or {@code reference}
      * @return this transformer
@@ -742,7 +793,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code precision}: the output's precision: {@code input} (the features' own), {@code float32} or {@code float64} ["input"].
+     * Sets {@code precision}: the output's precision: {@code input} (the features' own), {@code float32} or
+     * {@code float64} ["input"].
      *
      * @param value {@code input}, {@code float32} or {@code float64}
      * @return this transformer
@@ -754,7 +806,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code topK}: how many of each row's largest values are kept, 0 for the dense row; at most a group's size [0].
+     * Sets {@code topK}: how many of each row's largest values are kept (a group of fewer rows keeps all of them), 0
+     * for the dense row [0].
      *
      * @param value k ≥ 0 (0: dense)
      * @return this transformer
@@ -766,7 +819,8 @@ public final class BpaTransformer extends Transformer implements DefaultParamsWr
     }
 
     /**
-     * Sets {@code maxGroupRows}: the largest group one task transforms; a larger one fails the job (one huge set is DistributedBpa's job) [10000].
+     * Sets {@code maxGroupRows}: the largest group one task transforms; a larger one fails the job (one huge set is
+     * DistributedBpa's job) [10000].
      *
      * @param value the row limit, ≥ 1
      * @return this transformer
