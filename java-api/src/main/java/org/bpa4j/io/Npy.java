@@ -323,7 +323,7 @@ public final class Npy {
 
     /**
      * Writes integers (labels, indices) as a version 1.0 .npy file of int64 ({@code <i8}), C order. Creates or
-     * replaces the file.
+     * replaces the file; when the values do not fill the shape the file is left empty.
      *
      * @param file where to write
      * @param values the values in C order; their count must be the product of the shape
