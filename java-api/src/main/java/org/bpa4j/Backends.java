@@ -27,8 +27,19 @@ public final class Backends {
     private static final System.Logger LOG = System.getLogger("org.bpa4j");
     private static final List<Device> AUTO_ORDER = List.of(Device.CUDA, Device.CPU, Device.REFERENCE);
 
-    /** A backend as found here, with its availability measured once. */
+    /**
+     * A backend as found here, with its availability measured once.
+     *
+     * @param device the device this entry is for (never AUTO)
+     * @param backend the backend found by {@link ServiceLoader}, or null when its module is not on the path
+     * @param availability whether it can run here, and if not why; never null
+     */
     public record Entry(Device device, Backend backend, Availability availability) {
+        /**
+         * Whether calls on this device can run: the backend was found and its probe said yes.
+         *
+         * @return true when the backend is present and available
+         */
         public boolean available() {
             return backend != null && availability.available();
         }
@@ -111,7 +122,12 @@ public final class Backends {
         };
     }
 
-    /** Every known device's entry, in AUTO's order of preference. */
+    /**
+     * Every known device's entry, in AUTO's order of preference (CUDA, CPU, reference). Probes every backend not
+     * probed yet; a probe that throws makes its entry unavailable, with the exception as the reason.
+     *
+     * @return a new list of the three entries, available or not
+     */
     public static List<Entry> all() {
         List<Entry> list = new ArrayList<>();
         for (Device d : AUTO_ORDER) {
@@ -120,7 +136,12 @@ public final class Backends {
         return list;
     }
 
-    /** The device AUTO means here, after the system property. */
+    /**
+     * The device AUTO means here, after the system property {@value #PROPERTY}.
+     *
+     * @return {@link Device#AUTO} when the property is unset or blank, else the device it names
+     * @throws InvalidInputException when the property names no device
+     */
     public static Device configuredDefault() {
         String prop = System.getProperty(PROPERTY);
         if (prop == null || prop.isBlank()) {
@@ -131,7 +152,14 @@ public final class Backends {
 
     /**
      * The backend for a device. An explicit device that is unavailable is an error naming the reason;
-     * AUTO (after the system property) takes the first available backend in order CUDA, CPU, reference.
+     * AUTO (after the system property) takes the first available backend in order CUDA, CPU, reference, and
+     * logs its choice once per JVM. Thread-safe: each backend is probed once, whichever thread asks first.
+     *
+     * @param device the device asked for, AUTO included
+     * @return the backend to compute on, never null
+     * @throws InvalidInputException when device is null, names an unavailable backend (the message gives the
+     *         reason), or the system property names no device
+     * @throws IllegalStateException when AUTO finds no available backend at all
      */
     public static Backend resolve(Device device) {
         if (device == null) {

@@ -45,6 +45,12 @@ public final class BamLoss {
         this.precision = b.precision;
     }
 
+    /**
+     * A builder with the paper's defaults: 2 large crops, no local crops, τ 0.1, ε 0.05, 3 iterations, topK off,
+     * positive masking on, {@link Device#AUTO}, gradients in the input's precision.
+     *
+     * @return a new builder; not thread-safe, but the loss it builds is
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -55,14 +61,18 @@ public final class BamLoss {
      * call in this JVM, since backends are probed once.
      *
      * @return the device of that backend, never {@link Device#AUTO}
-     * @throws IllegalArgumentException when the builder named a device that is unavailable here (with the reason)
+     * @throws InvalidInputException when the builder named a device that is unavailable here (with the reason)
      * @throws IllegalStateException when no backend at all is available
      */
     public Device backend() {
         return candidates().get(0).device();
     }
 
-    /** A builder holding this loss's options, to change a few. */
+    /**
+     * A builder holding this loss's options, to change a few; this loss is not changed by it.
+     *
+     * @return a new builder with every option of this loss (targetCrops unset again if it followed largeCrops)
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.largeCrops = largeCrops;
@@ -78,12 +88,30 @@ public final class BamLoss {
         return b;
     }
 
-    /** The same loss with another Sinkhorn ε, e.g. from {@link BamRegSchedule#at(int)} each epoch. */
+    /**
+     * The same loss with another Sinkhorn ε, e.g. from {@link BamRegSchedule#at(int)} each epoch.
+     *
+     * @param reg the new entropic regularisation ε of the target Sinkhorn, finite and &gt; 0
+     * @return a new loss, equal to this one but for ε
+     * @throws InvalidInputException when reg is not finite or not &gt; 0
+     */
     public BamLoss withReg(double reg) {
         return toBuilder().reg(reg).build();
     }
 
-    /** The plain loss: targets and their similarities come from z itself. z is (V·B, d). */
+    /**
+     * The plain loss of docs/MATH.md §4: targets and their similarities come from z itself.
+     *
+     * @param z the embeddings, (V·B, d) in the BAM layout: rows [v·B, (v+1)·B) are view v of images 0..B−1, the
+     *          large crops first; float32 or float64, finite; any scale (rows are normalised)
+     * @return the loss and the way back to ∂loss/∂z
+     * @throws InvalidInputException when z is null, not 2-D, empty, has a row count the {@link #views()} do not
+     *         divide, a batch of 1 with positive masking, fewer targets than topK, a NaN or infinity, when it
+     *         cannot fit in memory, or when the named device is unavailable or lacks the BAM loss
+     * @throws IllegalStateException when no backend is available, or none that is implements the BAM loss
+     * @throws OutOfMemoryError when the heap runs out despite the estimate checked first (other threads took it
+     *         meanwhile); its message gives the estimate
+     */
     public BamResult forward(Tensor z) {
         return forward(z, null, "BamLoss.forward: z");
     }
@@ -91,6 +119,13 @@ public final class BamLoss {
     /**
      * The distillation form: the targets and the target similarities come from the teacher's embeddings
      * (V·B, d) — e.g. a momentum network — and the gradient flows to both z and zTeacher through Q = ẑ·Tgᵀ.
+     *
+     * @param z the student's embeddings, (V·B, d) in the BAM layout (see {@link #forward(Tensor)}), finite
+     * @param zTeacher the teacher's embeddings, the same shape as z, finite
+     * @return the loss and the way back to ∂loss/∂z and ∂loss/∂zTeacher
+     * @throws InvalidInputException as {@link #forward(Tensor)}, and when zTeacher is null, has another shape
+     *         than z, or holds a NaN or infinity
+     * @throws IllegalStateException when no available backend implements the BAM loss
      */
     public BamResult forward(Tensor z, Tensor zTeacher) {
         InputChecks.notNull(zTeacher, "BamLoss.forward: zTeacher");
@@ -184,48 +219,101 @@ public final class BamLoss {
         return "temperature " + temperature + ", reg " + reg + ", " + iterations + " iterations";
     }
 
-    /** V = large + local crops. */
+    /**
+     * The views per image, V = large + local crops.
+     *
+     * @return V, ≥ 1; the rows of z must be a multiple of it
+     */
     public int views() {
         return largeCrops + localCrops;
     }
 
+    /**
+     * The large (global) crops, the views whose Sinkhorn targets the loss matches.
+     *
+     * @return the large crops, ≥ 1
+     */
     public int largeCrops() {
         return largeCrops;
     }
 
+    /**
+     * The local crops, views that are only sources.
+     *
+     * @return the local crops, ≥ 0
+     */
     public int localCrops() {
         return localCrops;
     }
 
+    /**
+     * The views whose embeddings are the targets (the columns of Q).
+     *
+     * @return the target crops, 1..{@link #largeCrops()}; equal to largeCrops when the builder left it unset
+     */
     public int targetCrops() {
         return targetCrops;
     }
 
+    /**
+     * The softmax temperature τ of the sources.
+     *
+     * @return τ, finite and &gt; 0
+     */
     public double temperature() {
         return temperature;
     }
 
+    /**
+     * The entropic regularisation ε of the target Sinkhorn.
+     *
+     * @return ε, finite and &gt; 0
+     */
     public double reg() {
         return reg;
     }
 
+    /**
+     * The Sinkhorn iterations that make the target.
+     *
+     * @return the iterations, 1..{@value Builder#MAX_ITERATIONS}
+     */
     public int iterations() {
         return iterations;
     }
 
+    /**
+     * How many targets each row keeps (docs/MATH.md §4, step 5).
+     *
+     * @return topK, or 0 when every target is kept
+     */
     public int topK() {
         return topK;
     }
 
+    /**
+     * Whether the views of the same image are excluded from targets and sources.
+     *
+     * @return true when positive masking is on
+     */
     public boolean positiveMasking() {
         return positiveMasking;
     }
 
+    /**
+     * The device given to the builder; {@link #backend()} says which one AUTO resolves to.
+     *
+     * @return the device, possibly {@link Device#AUTO}, never null
+     */
     public Device device() {
         return device;
     }
 
-    /** Precision of the gradients, or null for the input's own. */
+    /**
+     * The precision of the gradients.
+     *
+     * @return the precision, or null when the gradients take the input's own
+     */
     public DType precision() {
         return precision;
     }
@@ -237,7 +325,10 @@ public final class BamLoss {
                 + ", positiveMasking=" + positiveMasking + ", device=" + device.label() + "]";
     }
 
-    /** Options of docs/MATH.md §4 with the paper's defaults. */
+    /**
+     * Options of docs/MATH.md §4 with the paper's defaults; each setter validates its value at once. Not
+     * thread-safe: confine a builder to one thread.
+     */
     public static final class Builder {
         private int largeCrops = 2;
         private int localCrops;
@@ -254,7 +345,13 @@ public final class BamLoss {
         private Builder() {
         }
 
-        /** Large (global) crops, the views that give targets, ≥ 1 [2]. */
+        /**
+         * Large (global) crops, the views that give targets [2].
+         *
+         * @param largeCrops the large crops, ≥ 1
+         * @return this builder
+         * @throws InvalidInputException when largeCrops &lt; 1
+         */
         public Builder largeCrops(int largeCrops) {
             if (largeCrops < 1) {
                 throw new InvalidInputException("BamLoss.Builder: largeCrops must be >= 1, got " + largeCrops);
@@ -263,7 +360,13 @@ public final class BamLoss {
             return this;
         }
 
-        /** Local crops, views that are only sources, ≥ 0 [0]. */
+        /**
+         * Local crops, views that are only sources [0].
+         *
+         * @param localCrops the local crops, ≥ 0
+         * @return this builder
+         * @throws InvalidInputException when localCrops &lt; 0
+         */
         public Builder localCrops(int localCrops) {
             if (localCrops < 0) {
                 throw new InvalidInputException("BamLoss.Builder: localCrops must be >= 0, got " + localCrops);
@@ -272,7 +375,14 @@ public final class BamLoss {
             return this;
         }
 
-        /** Views whose embeddings are the targets (columns of Q), 1..largeCrops [= largeCrops]. */
+        /**
+         * Views whose embeddings are the targets (columns of Q) [= largeCrops]. The upper bound is checked by
+         * {@link #build()}, when largeCrops is known.
+         *
+         * @param targetCrops the target crops, 1..largeCrops
+         * @return this builder
+         * @throws InvalidInputException when targetCrops &lt; 1
+         */
         public Builder targetCrops(int targetCrops) {
             if (targetCrops < 1) {
                 throw new InvalidInputException("BamLoss.Builder: targetCrops must be >= 1, got " + targetCrops);
@@ -281,7 +391,13 @@ public final class BamLoss {
             return this;
         }
 
-        /** Softmax temperature τ of the sources, finite and > 0 [0.1]. */
+        /**
+         * Softmax temperature τ of the sources [0.1].
+         *
+         * @param temperature τ, finite and &gt; 0
+         * @return this builder
+         * @throws InvalidInputException when temperature is NaN, infinite or not &gt; 0
+         */
         public Builder temperature(double temperature) {
             if (!(temperature > 0) || Double.isInfinite(temperature)) {
                 throw new InvalidInputException("BamLoss.Builder: temperature must be a finite number > 0, got "
@@ -291,7 +407,13 @@ public final class BamLoss {
             return this;
         }
 
-        /** Entropic regularisation ε of the target Sinkhorn, finite and > 0 [0.05]. */
+        /**
+         * Entropic regularisation ε of the target Sinkhorn [0.05].
+         *
+         * @param reg ε, finite and &gt; 0
+         * @return this builder
+         * @throws InvalidInputException when reg is NaN, infinite or not &gt; 0
+         */
         public Builder reg(double reg) {
             InputChecks.reg(reg, "BamLoss.Builder");
             this.reg = reg;
@@ -301,6 +423,10 @@ public final class BamLoss {
         /**
          * Sinkhorn iterations of the target, 1..{@value #MAX_ITERATIONS} [3]. Nothing of them is kept, so
          * the cap bounds the time of one call instead (2³¹ iterations would run for hours, silently).
+         *
+         * @param iterations the iterations, 1..{@value #MAX_ITERATIONS}
+         * @return this builder
+         * @throws InvalidInputException when iterations is outside 1..{@value #MAX_ITERATIONS}
          */
         public Builder iterations(int iterations) {
             InputChecks.iterations(iterations, "BamLoss.Builder");
@@ -312,7 +438,14 @@ public final class BamLoss {
             return this;
         }
 
-        /** Keep only each row's topK targets (by the mean over the large views), 0 = all [0]. */
+        /**
+         * Keep only each row's topK targets (by the mean over the large views) [0]. It must not exceed the
+         * targets of a batch, targetCrops × B, which {@link #forward(Tensor)} checks.
+         *
+         * @param topK the targets kept per row, or 0 to keep all
+         * @return this builder
+         * @throws InvalidInputException when topK &lt; 0
+         */
         public Builder topK(int topK) {
             if (topK < 0) {
                 throw new InvalidInputException("BamLoss.Builder: topK must be >= 0 (0 = off), got " + topK);
@@ -321,19 +454,38 @@ public final class BamLoss {
             return this;
         }
 
-        /** Exclude the views of the same image from targets and sources [true]. */
+        /**
+         * Exclude the views of the same image from targets and sources [true]. On, it needs a batch of at
+         * least 2 images per view.
+         *
+         * @param positiveMasking true to mask the positives
+         * @return this builder
+         */
         public Builder positiveMasking(boolean positiveMasking) {
             this.positiveMasking = positiveMasking;
             return this;
         }
 
+        /**
+         * The backend to compute on [{@link Device#AUTO}]. A named device that is unavailable is refused when
+         * the loss is used, not here.
+         *
+         * @param device the device, not null
+         * @return this builder
+         * @throws InvalidInputException when device is null
+         */
         public Builder device(Device device) {
             InputChecks.notNull(device, "BamLoss.Builder.device");
             this.device = device;
             return this;
         }
 
-        /** Precision of the gradients; null (default) means the input's own. */
+        /**
+         * Precision of the gradients [null].
+         *
+         * @param precision {@link DType#FLOAT32} or {@link DType#FLOAT64}, or null for the input's own
+         * @return this builder
+         */
         public Builder precision(DType precision) {
             this.precision = precision;
             return this;
@@ -342,6 +494,13 @@ public final class BamLoss {
         /** The most target Sinkhorn iterations one call may run. */
         public static final int MAX_ITERATIONS = 100_000;
 
+        /**
+         * The loss with these options.
+         *
+         * @return a new, immutable loss
+         * @throws InvalidInputException when targetCrops exceeds largeCrops, or large + local crops exceed
+         *         2³¹ − 1 views
+         */
         public BamLoss build() {
             if ((long) largeCrops + localCrops > Integer.MAX_VALUE) {
                 throw new InvalidInputException("BamLoss.Builder: largeCrops + localCrops = "

@@ -9,11 +9,22 @@ package org.bpa4j;
  * BamRegSchedule schedule = new BamRegSchedule(0.05, 0.2);
  * BamLoss epochLoss = loss.withReg(schedule.at(epoch));
  * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param reg ε at epoch 0, finite and &gt; 0
+ * @param regFinal ε from epoch warmupEpochs − 1 on, finite and &gt; 0 (may be smaller than reg)
+ * @param warmupEpochs the epochs of the linear ramp, ≥ 1 ({@value #WARMUP_EPOCHS} in the paper)
  */
 public record BamRegSchedule(double reg, double regFinal, int warmupEpochs) {
     /** The paper's warm-up length. */
     public static final int WARMUP_EPOCHS = 30;
 
+    /**
+     * A schedule with its own warm-up length.
+     *
+     * @throws InvalidInputException when reg or regFinal is not a finite number &gt; 0, or warmupEpochs &lt; 1
+     */
     public BamRegSchedule {
         InputChecks.reg(reg, "BamRegSchedule: reg");
         InputChecks.reg(regFinal, "BamRegSchedule: regFinal");
@@ -22,12 +33,24 @@ public record BamRegSchedule(double reg, double regFinal, int warmupEpochs) {
         }
     }
 
-    /** Linear over the paper's 30 epochs. */
+    /**
+     * Linear over the paper's {@value #WARMUP_EPOCHS} epochs.
+     *
+     * @param reg ε at epoch 0, finite and &gt; 0
+     * @param regFinal ε from epoch 29 on, finite and &gt; 0
+     * @throws InvalidInputException when reg or regFinal is not a finite number &gt; 0
+     */
     public BamRegSchedule(double reg, double regFinal) {
         this(reg, regFinal, WARMUP_EPOCHS);
     }
 
-    /** ε for an epoch counted from 0. */
+    /**
+     * ε for an epoch counted from 0.
+     *
+     * @param epoch the epoch, ≥ 0
+     * @return ε, between reg and regFinal (both included)
+     * @throws InvalidInputException when epoch &lt; 0
+     */
     public double at(int epoch) {
         if (epoch < 0) {
             throw new InvalidInputException("BamRegSchedule.at: epoch must be >= 0, got " + epoch);
@@ -46,7 +69,13 @@ public record BamRegSchedule(double reg, double regFinal, int warmupEpochs) {
         return reg + epoch * step;
     }
 
-    /** The values for epochs 0..epochs−1. */
+    /**
+     * The values for epochs 0..epochs−1.
+     *
+     * @param epochs how many epochs, ≥ 0
+     * @return a new array of {@code epochs} values, {@code values[e] == at(e)}
+     * @throws InvalidInputException when epochs &lt; 0
+     */
     public double[] values(int epochs) {
         if (epochs < 0) {
             throw new InvalidInputException("BamRegSchedule.values: epochs must be >= 0, got " + epochs);

@@ -23,38 +23,74 @@ public final class BamResult {
         this.options = options;
     }
 
-    /** The loss. */
+    /**
+     * The loss of docs/MATH.md §4, step 8.
+     *
+     * @return the loss, finite (a non-finite one is refused by {@link BamLoss#forward(Tensor)})
+     */
     public double loss() {
         return pass.loss();
     }
 
-    /** The backend that computed it. */
+    /**
+     * The backend that computed it.
+     *
+     * @return the backend's device, never {@link Device#AUTO}
+     */
     public Device device() {
         return device;
     }
 
-    /** Whether this is the distillation form (a teacher was given). */
+    /**
+     * Whether this is the distillation form (a teacher was given).
+     *
+     * @return true for {@link BamLoss#forward(Tensor, Tensor)}
+     */
     public boolean distill() {
         return distill;
     }
 
-    /** ∂loss/∂z, shaped like z. */
+    /**
+     * ∂loss/∂z, shaped like z.
+     *
+     * @return a new tensor (V·B, d) in the precision of the loss
+     * @throws InvalidInputException when the backend's gradient is not finite for these options
+     */
     public Tensor backward() {
         return backward(1.0);
     }
 
-    /** ∂(scale·loss)/∂z: the loss is a scalar, so the upstream gradient is one number. */
+    /**
+     * ∂(scale·loss)/∂z: the loss is a scalar, so the upstream gradient is one number.
+     *
+     * @param scale the upstream gradient ∂L/∂loss, finite (e.g. a loss weight)
+     * @return a new tensor shaped like z
+     * @throws InvalidInputException when scale is not finite, or the gradient it gives is not finite
+     */
     public Tensor backward(double scale) {
         checkScale(scale, "BamResult.backward");
         return checked(pass.gradient(scale), "BamResult.backward", scale);
     }
 
-    /** ∂loss/∂zTeacher, shaped like zTeacher; only for the distillation form. */
+    /**
+     * ∂loss/∂zTeacher, shaped like zTeacher; only for the distillation form.
+     *
+     * @return a new tensor (V·B, d)
+     * @throws IllegalStateException when the loss was computed without a teacher
+     * @throws InvalidInputException when the backend's gradient is not finite for these options
+     */
     public Tensor teacherBackward() {
         return teacherBackward(1.0);
     }
 
-    /** ∂(scale·loss)/∂zTeacher; only for the distillation form. */
+    /**
+     * ∂(scale·loss)/∂zTeacher; only for the distillation form.
+     *
+     * @param scale the upstream gradient ∂L/∂loss, finite
+     * @return a new tensor shaped like zTeacher
+     * @throws IllegalStateException when the loss was computed without a teacher
+     * @throws InvalidInputException when scale is not finite, or the gradient it gives is not finite
+     */
     public Tensor teacherBackward(double scale) {
         if (!distill) {
             throw new IllegalStateException("BamResult.teacherBackward: this loss was computed by forward(z) "

@@ -21,13 +21,21 @@ import org.bpa4j.spi.BpaOutput;
 public final class Bpa implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The cost between feature vectors, never null. */
     private final Metric metric;
+    /** The entropic regularisation ε, finite and &gt; 0. */
     private final double reg;
+    /** The Sinkhorn iterations T, ≥ 1. */
     private final int iterations;
+    /** Whether Z = σ(logP) rather than exp(logP). */
     private final boolean sigmoid;
+    /** Whether self-matching is forbidden (C_ii = 1e5, then Z_ii = 1). */
     private final boolean maskDiagonal;
+    /** Whether Z is divided by its largest entry. */
     private final boolean maxScale;
+    /** The device asked for, possibly AUTO (resolved on each worker, not shipped as a backend). */
     private final Device device;
+    /** The precision of the output and gradient, or null for the input's own. */
     private final DType precision;
 
     private Bpa(Builder b) {
@@ -56,7 +64,7 @@ public final class Bpa implements java.io.Serializable {
      * call in this JVM, since backends are probed once.
      *
      * @return the device of that backend, never {@link Device#AUTO}
-     * @throws IllegalArgumentException when the builder named a device that is unavailable here (with the reason)
+     * @throws InvalidInputException when the builder named a device that is unavailable here (with the reason)
      * @throws IllegalStateException when no backend at all is available
      */
     public Device backend() {
@@ -68,7 +76,7 @@ public final class Bpa implements java.io.Serializable {
      *
      * @param x the features: (n, d) or (B, n, d), float32 or float64, n ≥ 1, d ≥ 1
      * @return Z of shape (n, n) or (B, n, n), in {@link #precision()} or x's own precision, with its way back
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -83,7 +91,7 @@ public final class Bpa implements java.io.Serializable {
      * @param x the features: (n, d) or (B, n, d)
      * @param labels L ≤ n labels of the first rows, or null for none
      * @return Z of shape (n, n) or (B, n, n), with its way back
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -97,7 +105,7 @@ public final class Bpa implements java.io.Serializable {
      * @param x the features: (n, d) or (B, n, d)
      * @param labels {@code labels[b]} for set b (a null entry: no labels for that set), or null for none
      * @return Z of shape (n, n) or (B, n, n), with its way back
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -124,7 +132,7 @@ public final class Bpa implements java.io.Serializable {
      *
      * @param x the features: (n, d) or (B, n, d)
      * @return Z of shape (n, n) or (B, n, n)
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -138,7 +146,7 @@ public final class Bpa implements java.io.Serializable {
      * @param x the features: (n, d) or (B, n, d)
      * @param labels L ≤ n labels of the first rows, or null for none
      * @return Z of shape (n, n) or (B, n, n)
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -163,7 +171,7 @@ public final class Bpa implements java.io.Serializable {
      * @param x the features: (n, d) or (B, n, d)
      * @param labels {@code labels[b]} for set b, or null for none
      * @return Z of shape (n, n) or (B, n, n)
-     * @throws IllegalArgumentException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
+     * @throws InvalidInputException when x is null, not 2-D or 3-D, empty, or holds NaN or ±∞; when labels do not
      *     fit x; when the chosen device is unavailable; or when the call would need more memory than the JVM has
      *     (the message says what and where)
      */
@@ -190,12 +198,29 @@ public final class Bpa implements java.io.Serializable {
      * Each row's k largest entries of Z for one set x (n, d), computed without any n×n matrix (README "Large
      * sets"): the same Z as {@link #transform(Tensor)} (every option), values float32 to float rounding, in
      * descending order, ties to the lower column index. Memory O(n·d + n·k); 2T + 1 passes over the rows.
+     *
+     * @param x one set (n, d), float32 or float64, n ≥ 2, finite (a batch (B, n, d) is refused)
+     * @param k the entries kept per row, 1..n
+     * @return the n rows' k largest entries and their column indices
+     * @throws InvalidInputException when x is null, not one set, empty or not finite, when k is outside [1, n],
+     *         when the device is unavailable or lacks the block kernel, or when memory runs out (raise -Xmx)
+     * @throws IllegalStateException when no available backend implements the streaming top-k
      */
     public TopKRows topK(Tensor x, int k) {
         return topK(x, k, null, null);
     }
 
-    /** {@link #topK(Tensor, int)} with the labels of the first L rows, as {@link #forward(Tensor, int[])}. */
+    /**
+     * {@link #topK(Tensor, int)} with the labels of the first L rows, as {@link #forward(Tensor, int[])}.
+     *
+     * @param x one set (n, d), finite
+     * @param k the entries kept per row, 1..n
+     * @param labels L ≤ n non-negative labels of the first rows, or null for none
+     * @return the n rows' k largest entries and their column indices
+     * @throws InvalidInputException as {@link #topK(Tensor, int)}, and when the labels are longer than n or one
+     *         is negative
+     * @throws IllegalStateException when no available backend implements the streaming top-k
+     */
     public TopKRows topK(Tensor x, int k, int[] labels) {
         return topK(x, k, labels, null);
     }
@@ -203,8 +228,13 @@ public final class Bpa implements java.io.Serializable {
     /**
      * {@link #topK(Tensor, int, int[])}, telling {@code progress} after each pass over the rows.
      *
+     * @param x one set (n, d), finite
+     * @param k the entries kept per row, 1..n
      * @param labels the labels of the first rows, or null
-     * @param progress or null
+     * @param progress told after each of the 2T + 1 passes (on the calling thread), or null
+     * @return the n rows' k largest entries and their column indices
+     * @throws InvalidInputException as {@link #topK(Tensor, int, int[])}
+     * @throws IllegalStateException when no available backend implements the streaming top-k
      */
     public TopKRows topK(Tensor x, int k, int[] labels, StreamingBpa.Progress progress) {
         StreamingBpa streaming = streaming(x, labels, "Bpa.topK");
@@ -225,12 +255,26 @@ public final class Bpa implements java.io.Serializable {
     /**
      * The streaming BPA of one set x (n, d), prepared (rows normalised) for its block operations: what a caller
      * that distributes the passes over row blocks uses (see {@link StreamingBpa}); {@link #topK} runs it here.
+     *
+     * @param x one set (n, d), n ≥ 2, finite; the prepared copy is float32
+     * @return the streaming BPA of x, with this transform's options
+     * @throws InvalidInputException when x is null, a batch, empty or not finite, when the device is unavailable
+     *         or lacks the block kernel, or when the normalised copy cannot fit in the heap
+     * @throws IllegalStateException when no available backend implements the block kernel
      */
     public StreamingBpa streaming(Tensor x) {
         return streaming(x, null, "Bpa.streaming");
     }
 
-    /** {@link #streaming(Tensor)} with the labels of the first L rows. */
+    /**
+     * {@link #streaming(Tensor)} with the labels of the first L rows.
+     *
+     * @param x one set (n, d), finite
+     * @param labels L ≤ n non-negative labels of the first rows, or null for none
+     * @return the streaming BPA of x
+     * @throws InvalidInputException as {@link #streaming(Tensor)}, and when the labels do not fit x
+     * @throws IllegalStateException when no available backend implements the block kernel
+     */
     public StreamingBpa streaming(Tensor x, int[] labels) {
         return streaming(x, labels, "Bpa.streaming");
     }
@@ -425,7 +469,7 @@ public final class Bpa implements java.io.Serializable {
          *
          * @param metric cosine or euclidean
          * @return this builder
-         * @throws IllegalArgumentException when the metric is null
+         * @throws InvalidInputException when the metric is null
          */
         public Builder metric(Metric metric) {
             InputChecks.notNull(metric, "Bpa.Builder.metric");
@@ -438,7 +482,7 @@ public final class Bpa implements java.io.Serializable {
          *
          * @param reg a finite ε > 0
          * @return this builder
-         * @throws IllegalArgumentException when reg is not a finite number > 0
+         * @throws InvalidInputException when reg is not a finite number > 0
          */
         public Builder reg(double reg) {
             InputChecks.reg(reg, "Bpa.Builder");
@@ -451,7 +495,7 @@ public final class Bpa implements java.io.Serializable {
          *
          * @param iterations T ≥ 1
          * @return this builder
-         * @throws IllegalArgumentException when iterations is below 1
+         * @throws InvalidInputException when iterations is below 1
          */
         public Builder iterations(int iterations) {
             InputChecks.iterations(iterations, "Bpa.Builder");
@@ -497,7 +541,7 @@ public final class Bpa implements java.io.Serializable {
          *
          * @param device AUTO, REFERENCE, CPU or CUDA; an unavailable one is refused when a call is made
          * @return this builder
-         * @throws IllegalArgumentException when the device is null
+         * @throws InvalidInputException when the device is null
          */
         public Builder device(Device device) {
             InputChecks.notNull(device, "Bpa.Builder.device");

@@ -52,7 +52,7 @@ public final class BpaResult {
      *
      * @param gradOutput ∂L/∂Z, shaped like {@link #output()}, finite
      * @return ∂L/∂X: (n, d) or (B, n, d)
-     * @throws IllegalArgumentException when the gradient is null, misshaped or not finite, or when the pass would
+     * @throws InvalidInputException when the gradient is null, misshaped or not finite, or when the pass would
      *     need more memory than the JVM has
      */
     public Tensor backward(Tensor gradOutput) {

@@ -38,7 +38,7 @@ public enum DType {
      *
      * @param text the name
      * @return the element type
-     * @throws IllegalArgumentException when the text is null or names no precision
+     * @throws InvalidInputException when the text is null or names no precision
      */
     public static DType parse(String text) {
         if (text == null) {

@@ -31,7 +31,7 @@ public enum Device {
      *
      * @param text {@code auto}, {@code reference}, {@code cpu} or {@code cuda}
      * @return the device
-     * @throws IllegalArgumentException when the text is missing or names no device
+     * @throws InvalidInputException when the text is missing or names no device
      */
     public static Device parse(String text) {
         if (text == null || text.isBlank()) {

@@ -9,10 +9,21 @@ package org.bpa4j;
 public class InvalidInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Bad input, described.
+     *
+     * @param message what was refused and where, e.g. {@code "Bpa.forward: x contains NaN at [3, 7]"}
+     */
     public InvalidInputException(String message) {
         super(message);
     }
 
+    /**
+     * Bad input found through a lower-level failure (an I/O error, an out-of-memory, a backend's refusal).
+     *
+     * @param message what was refused and where
+     * @param cause the failure that revealed it
+     */
     public InvalidInputException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -23,7 +23,7 @@ public enum Metric {
      *
      * @param text {@code cosine} or {@code euclidean}
      * @return the metric
-     * @throws IllegalArgumentException when the text is null or names no metric
+     * @throws InvalidInputException when the text is null or names no metric
      */
     public static Metric parse(String text) {
         if (text != null) {

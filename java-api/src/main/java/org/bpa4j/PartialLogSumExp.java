@@ -13,14 +13,20 @@ import java.util.Arrays;
 public final class PartialLogSumExp implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The first index the values belong to, ≥ 0. */
     private final int offset;
+    /** Per index, the largest term (−∞ where there was none). */
     private final double[] max;
+    /** Per index, Σ exp(term − max) (0 where there was none); as long as max. */
     private final double[] sum;
 
     /**
+     * Partial log-sum-exps from their two parts, e.g. as rebuilt by a caller that ships them its own way.
+     *
      * @param offset the first index the values belong to
      * @param max per index, the largest term (−∞ where there was none)
      * @param sum per index, Σ exp(term − max) (0 where there was none); copied
+     * @throws InvalidInputException when max or sum is null, offset &lt; 0, or their lengths differ
      */
     public PartialLogSumExp(int offset, double[] max, double[] sum) {
         InputChecks.notNull(max, "PartialLogSumExp: max");
@@ -48,20 +54,38 @@ public final class PartialLogSumExp implements Serializable {
         this.sum = sum;
     }
 
+    /**
+     * The first index these values belong to.
+     *
+     * @return the offset, ≥ 0
+     */
     public int offset() {
         return offset;
     }
 
+    /**
+     * How many indices these values cover: [offset, offset + length).
+     *
+     * @return the length, ≥ 0
+     */
     public int length() {
         return max.length;
     }
 
-    /** The largest term per index (a copy). */
+    /**
+     * The largest term per index.
+     *
+     * @return a copy, {@link #length()} values, −∞ where there was no term
+     */
     public double[] max() {
         return max.clone();
     }
 
-    /** Σ exp(term − max) per index (a copy). */
+    /**
+     * Σ exp(term − max) per index.
+     *
+     * @return a copy, {@link #length()} values ≥ 0
+     */
     public double[] sum() {
         return sum.clone();
     }
@@ -77,6 +101,10 @@ public final class PartialLogSumExp implements Serializable {
     /**
      * The log-sum-exps over both: per index, the larger max and the two sums rescaled to it. Exact up to
      * rounding and commutative bit for bit; the same indices are required.
+     *
+     * @param other partials of the same indices [offset, offset + length), e.g. from another row block
+     * @return a new value; neither operand changes
+     * @throws InvalidInputException when other is null or covers other indices
      */
     public PartialLogSumExp merge(PartialLogSumExp other) {
         InputChecks.notNull(other, "PartialLogSumExp.merge: other");
@@ -102,7 +130,11 @@ public final class PartialLogSumExp implements Serializable {
         return new PartialLogSumExp(offset, m, s, false);
     }
 
-    /** LSE per index: max + log(sum) (−∞ where there was no term). */
+    /**
+     * LSE per index: max + log(sum).
+     *
+     * @return a new array of {@link #length()} values, −∞ where there was no term
+     */
     public double[] values() {
         double[] out = new double[max.length];
         for (int k = 0; k < out.length; k++) {
@@ -111,7 +143,12 @@ public final class PartialLogSumExp implements Serializable {
         return out;
     }
 
-    /** The next dual vector a Sinkhorn half-step makes of these log-sum-exps: −LSE per index (docs/MATH.md §1). */
+    /**
+     * The next dual vector a Sinkhorn half-step makes of these log-sum-exps: −LSE per index (docs/MATH.md §1,
+     * with α = β = 0).
+     *
+     * @return a new array of {@link #length()} duals, +∞ where there was no term
+     */
     public double[] duals() {
         double[] out = values();
         for (int k = 0; k < out.length; k++) {

@@ -145,7 +145,7 @@ public final class SinkhornResult {
      *
      * @param gradLogPlan ∂L/∂logP, shaped like {@link #logPlan()}, finite
      * @return ∂L/∂C, shaped like the cost
-     * @throws IllegalArgumentException when the gradient is null, misshaped or not finite, or when the pass would
+     * @throws InvalidInputException when the gradient is null, misshaped or not finite, or when the pass would
      *     need more memory than the JVM has
      */
     public Tensor backward(Tensor gradLogPlan) {

@@ -71,7 +71,7 @@ public final class Tensor {
      * @param data the values, row-major; its length must equal the product of the shape
      * @param shape 1, 2 or 3 non-negative dimensions, e.g. (n, d) or (B, n, d)
      * @return a float32 tensor over {@code data}
-     * @throws IllegalArgumentException when data is null, the shape is not 1-3 non-negative dimensions, or the
+     * @throws InvalidInputException when data is null, the shape is not 1-3 non-negative dimensions, or the
      *     length does not match
      */
     public static Tensor of(float[] data, int... shape) {
@@ -92,7 +92,7 @@ public final class Tensor {
      * @param data the values, row-major; its length must equal the product of the shape
      * @param shape 1, 2 or 3 non-negative dimensions
      * @return a float64 tensor over {@code data}
-     * @throws IllegalArgumentException when data is null, the shape is not 1-3 non-negative dimensions, or the
+     * @throws InvalidInputException when data is null, the shape is not 1-3 non-negative dimensions, or the
      *     length does not match
      */
     public static Tensor of(double[] data, int... shape) {
@@ -113,7 +113,7 @@ public final class Tensor {
      *
      * @param rows the matrix, one array per row, every row of the same length
      * @return a new tensor of shape (rows.length, rows[0].length), independent of the arrays
-     * @throws IllegalArgumentException when the matrix or a row is null, or the rows differ in length (the message
+     * @throws InvalidInputException when the matrix or a row is null, or the rows differ in length (the message
      *     names the row)
      */
     public static Tensor of(float[][] rows) {
@@ -131,7 +131,7 @@ public final class Tensor {
      *
      * @param rows the matrix, one array per row, every row of the same length
      * @return a new tensor of shape (rows.length, rows[0].length), independent of the arrays
-     * @throws IllegalArgumentException when the matrix or a row is null, or the rows differ in length
+     * @throws InvalidInputException when the matrix or a row is null, or the rows differ in length
      */
     public static Tensor of(double[][] rows) {
         int cols = matrixColumns(rows, rows == null ? 0 : rows.length, i -> rows[i] == null ? -1 : rows[i].length,
@@ -170,7 +170,7 @@ public final class Tensor {
      * @param dtype float32 or float64
      * @param shape 1, 2 or 3 non-negative dimensions
      * @return a tensor over the segment's first {@code size × dtype.byteSize()} bytes
-     * @throws IllegalArgumentException when an argument is null, the shape is invalid, or the segment is too small
+     * @throws InvalidInputException when an argument is null, the shape is invalid, or the segment is too small
      */
     public static Tensor of(MemorySegment segment, DType dtype, int... shape) {
         if (segment == null || dtype == null) {
@@ -187,7 +187,7 @@ public final class Tensor {
      * @param dtype float32 or float64
      * @param shape 1, 2 or 3 non-negative dimensions
      * @return a tensor over the buffer's remaining bytes
-     * @throws IllegalArgumentException when an argument is null, the buffer is not in native order, the shape is
+     * @throws InvalidInputException when an argument is null, the buffer is not in native order, the shape is
      *     invalid, or the buffer is too small
      */
     public static Tensor of(ByteBuffer buffer, DType dtype, int... shape) {
@@ -208,7 +208,9 @@ public final class Tensor {
      * @param dtype float32 or float64
      * @param shape 1, 2 or 3 non-negative dimensions
      * @return a new tensor of zeros
-     * @throws IllegalArgumentException when the shape is invalid
+     * @throws InvalidInputException when the shape is invalid, or a tensor of 1 MiB or more cannot fit in the
+     *         memory that is free (the message gives the figures)
+     * @throws NullPointerException when dtype is null
      */
     public static Tensor zeros(DType dtype, int... shape) {
         long size = checkShape(shape, "Tensor.zeros");
@@ -260,7 +262,7 @@ public final class Tensor {
      *
      * @param axis 0 to rank − 1
      * @return the size of that dimension
-     * @throws IllegalArgumentException when the axis is out of range
+     * @throws InvalidInputException when the axis is out of range
      */
     public int dim(int axis) {
         if (axis < 0 || axis >= shape.length) {
@@ -320,7 +322,7 @@ public final class Tensor {
      *
      * @param b 0 to B − 1
      * @return the view (no copy)
-     * @throws IllegalArgumentException when the set does not exist
+     * @throws InvalidInputException when the set does not exist
      */
     public Tensor set(int b) {
         if (shape.length == 2 && b == 0) {
@@ -394,9 +396,10 @@ public final class Tensor {
      * Element (i, j) of a 2-D tensor. Each index is checked against its own axis: (0, 5) of a (2, 3)
      * tensor is refused, not read as (1, 2). (The flat accessors are bounded by the memory itself.)
      *
-     * @param i the row
-     * @param j the column
+     * @param i the row, 0..rows−1
+     * @param j the column, 0..cols−1
      * @return the value, as a double
+     * @throws InvalidInputException when the tensor is not 2-D, or (i, j) is outside its shape
      */
     public double get(int i, int j) {
         if (shape.length != 2) {
@@ -436,7 +439,7 @@ public final class Tensor {
      * A copy of the values as floats, row-major.
      *
      * @return a new array of {@link #size()} values
-     * @throws IllegalArgumentException when the tensor is too large for a Java array
+     * @throws InvalidInputException when the tensor is too large for a Java array
      */
     public float[] toFloatArray() {
         checkArraySize();
@@ -454,7 +457,7 @@ public final class Tensor {
      * A copy of the values as doubles, row-major.
      *
      * @return a new array of {@link #size()} values
-     * @throws IllegalArgumentException when the tensor is too large for a Java array
+     * @throws InvalidInputException when the tensor is too large for a Java array
      */
     public double[] toDoubleArray() {
         checkArraySize();
@@ -472,7 +475,7 @@ public final class Tensor {
      * A copy of a 2-D tensor as a Java matrix of floats (float64 values are rounded).
      *
      * @return a new array of {@link #rows()} rows of {@link #cols()} values each
-     * @throws IllegalArgumentException when the tensor is not 2-D (a batch: take {@link #set(int)} first)
+     * @throws InvalidInputException when the tensor is not 2-D (a batch: take {@link #set(int)} first)
      */
     public float[][] toFloat2D() {
         checkMatrix("Tensor.toFloat2D");
@@ -489,7 +492,7 @@ public final class Tensor {
      * A copy of a 2-D tensor as a Java matrix of doubles.
      *
      * @return a new array of {@link #rows()} rows of {@link #cols()} values each
-     * @throws IllegalArgumentException when the tensor is not 2-D (a batch: take {@link #set(int)} first)
+     * @throws InvalidInputException when the tensor is not 2-D (a batch: take {@link #set(int)} first)
      */
     public double[][] toDouble2D() {
         checkMatrix("Tensor.toDouble2D");
@@ -518,7 +521,8 @@ public final class Tensor {
      * This tensor in the given precision.
      *
      * @param target float32 or float64
-     * @return this tensor when already so, else a converted copy
+     * @return this tensor when already so, else a converted copy (float64 to float32 rounds to nearest)
+     * @throws InvalidInputException when the copy cannot fit in the memory that is free
      */
     public Tensor to(DType target) {
         if (target == dtype) {
@@ -538,7 +542,7 @@ public final class Tensor {
      *
      * @param newShape 1, 2 or 3 non-negative dimensions
      * @return the view
-     * @throws IllegalArgumentException when the shape is invalid or its element count differs
+     * @throws InvalidInputException when the shape is invalid or its element count differs
      */
     public Tensor reshape(int... newShape) {
         long n = checkShape(newShape, "Tensor.reshape");
@@ -553,6 +557,7 @@ public final class Tensor {
      * A deep copy in fresh memory.
      *
      * @return a new tensor, independent of this one
+     * @throws InvalidInputException when the copy cannot fit in the memory that is free
      */
     public Tensor copy() {
         Tensor out = zeros(dtype, shape);

@@ -17,6 +17,14 @@ public final class BundledDigits {
     private BundledDigits() {
     }
 
+    /**
+     * Reads the bundled digits: 1797 rows of d = 64 features (pixel counts 0..16), 10 classes (the digits 0..9).
+     * Reads the resource anew on each call; the result is the caller's.
+     *
+     * @return the labelled digits
+     * @throws IOException when the resource cannot be read
+     * @throws IllegalStateException when the resource is missing from the JAR (a broken build)
+     */
     public static LabeledData load() throws IOException {
         try (InputStream in = BundledDigits.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {

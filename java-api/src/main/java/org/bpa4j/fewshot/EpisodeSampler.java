@@ -17,6 +17,15 @@ public final class EpisodeSampler {
     private final int[] eligible;
     private final SplittableRandom random;
 
+    /**
+     * A sampler of episodes of one shape; only classes with at least {@code shot + queries} items are drawn.
+     *
+     * @param data the labelled features
+     * @param shape way, shot and queries of every episode
+     * @param seed the seed of the random stream: the same data, shape and seed draw the same episodes
+     * @throws InvalidInputException when data or shape is null, or fewer than {@code way} classes have
+     *         {@code shot + queries} items
+     */
     public EpisodeSampler(LabeledData data, EpisodeShape shape, long seed) {
         if (data == null || shape == null) {
             throw new InvalidInputException("EpisodeSampler: data and shape must not be null");
@@ -39,18 +48,38 @@ public final class EpisodeSampler {
         this.random = new SplittableRandom(seed);
     }
 
+    /**
+     * The shape of every episode drawn.
+     *
+     * @return the shape given to the constructor
+     */
     public EpisodeShape shape() {
         return shape;
     }
 
+    /**
+     * The feature dimension d of every row.
+     *
+     * @return d, ≥ 1
+     */
     public int dim() {
         return data.dim();
     }
 
-    /** One episode: its rows (rows × dim, row-major) and the original labels of its classes. */
+    /**
+     * One episode: its rows and the original labels of its classes. The arrays are held as given.
+     *
+     * @param features the rows, {@code shape().rows() × dim()} values, row-major; row r is of class r mod way
+     * @param classes the original labels of classes c0..c(way−1), {@code way} distinct values
+     */
     public record Episode(float[] features, int[] classes) {
     }
 
+    /**
+     * Draws the next episode into new arrays.
+     *
+     * @return the episode, support rows first
+     */
     public Episode next() {
         float[] features = new float[shape.rows() * data.dim()];
         int[] classes = next(features, 0);
@@ -59,7 +88,12 @@ public final class EpisodeSampler {
 
     /**
      * Draws the next episode into {@code dest} from {@code offset} (rows × dim values); returns the
-     * original labels of classes c0..c(way−1).
+     * original labels of classes c0..c(way−1). Draws the same episode as {@link #next()} would.
+     *
+     * @param dest the array to write the rows into, row-major; it must hold rows × dim values from offset
+     * @param offset where the episode's first value goes, ≥ 0
+     * @return the original labels of the episode's {@code way} classes, in class order
+     * @throws ArrayIndexOutOfBoundsException when dest is too short from offset (nothing is checked first)
      */
     public int[] next(float[] dest, int offset) {
         int way = shape.way();
@@ -84,6 +118,10 @@ public final class EpisodeSampler {
     /**
      * Draws and discards the next {@code episodes} episodes: the sampler then continues exactly where one that
      * drew them would, so episodes [first, first + count) of a seed can be drawn anywhere (a Spark partition).
+     * Copies no features, but draws every random number, so its time is linear in {@code episodes}.
+     *
+     * @param episodes how many episodes to skip, ≥ 0
+     * @throws InvalidInputException when episodes &lt; 0
      */
     public void skip(long episodes) {
         if (episodes < 0) {

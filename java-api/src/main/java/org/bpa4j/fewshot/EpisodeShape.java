@@ -15,7 +15,7 @@ public record EpisodeShape(int way, int shot, int queries) {
     /**
      * Checks the shape.
      *
-     * @throws IllegalArgumentException when way is below 2, shot or queries below 1, or an episode would have more
+     * @throws InvalidInputException when way is below 2, shot or queries below 1, or an episode would have more
      *     than 65536 rows
      */
     public EpisodeShape {

@@ -41,7 +41,7 @@ public final class FewShotClassifier {
      *
      * @param bpa the transform, applied with the support labels
      * @return the classifier
-     * @throws IllegalArgumentException when bpa is null
+     * @throws InvalidInputException when bpa is null
      */
     public static FewShotClassifier throughBpa(Bpa bpa) {
         if (bpa == null) {
@@ -67,7 +67,7 @@ public final class FewShotClassifier {
      * @param supportLabels the s labels of the support (any non-negative integers)
      * @param query the query features (q, d)
      * @return the predicted label and the class probabilities of every query
-     * @throws IllegalArgumentException when an argument is null, the tensors are not 2-D or differ in d, the labels
+     * @throws InvalidInputException when an argument is null, the tensors are not 2-D or differ in d, the labels
      *     do not fit the support, or the BPA transform refuses the input
      */
     public Predictions classify(Tensor support, int[] supportLabels, Tensor query) {
@@ -104,7 +104,7 @@ public final class FewShotClassifier {
      * @param sets (n, d) or (B, n, d), with n greater than the number of labels
      * @param supportLabels the labels of the first rows of every set
      * @return one {@link Predictions} per set
-     * @throws IllegalArgumentException when an argument is null, the tensor is not 2-D or 3-D, the labels do not
+     * @throws InvalidInputException when an argument is null, the tensor is not 2-D or 3-D, the labels do not
      *     leave a query in each set, or the BPA transform refuses the input
      */
     public List<Predictions> classifySets(Tensor sets, int[] supportLabels) {

@@ -14,14 +14,30 @@ public final class FewShotReport {
     private FewShotReport() {
     }
 
-    /** The first line of the text format: the data, the episodes, the seed and the backend. */
+    /**
+     * The first line of the text format: the data, the episodes, the seed and the backend.
+     *
+     * @param source what the data is, e.g. a file name or "the bundled digits"
+     * @param items the data set the episodes are drawn from (its size, classes and dim are printed)
+     * @param episodes the episodes per setting
+     * @param seed the seed of the episodes
+     * @param backend the label of the backend BPA ran on, e.g. "cpu"
+     * @return the line, without a line break
+     * @throws NullPointerException when items is null
+     */
     public static String textHeader(String source, LabeledData items, int episodes, long seed, String backend) {
         return String.format(Locale.ROOT, "Few-shot classification on %s (%d items, %d classes, %d features);"
                 + " %d episodes per setting, seed %d, BPA on the %s backend.", source, items.size(),
                 items.classes().length, items.dim(), episodes, seed, backend);
     }
 
-    /** One setting in the text format: both accuracies, their intervals and the gain. */
+    /**
+     * One setting in the text format: both accuracies, their intervals and the gain, in percent (2 decimals).
+     *
+     * @param c the comparison of one shape
+     * @return the line, indented, without a line break
+     * @throws NullPointerException when c is null
+     */
     public static String textLine(Comparison c) {
         EpisodeShape s = c.shape();
         return String.format(Locale.ROOT, "  %d-way %d-shot, %d queries: raw %6.2f%% ± %.2f   bpa %6.2f%% ± %.2f   (%+.2f points)",
@@ -29,7 +45,14 @@ public final class FewShotReport {
                 c.gain());
     }
 
-    /** One setting in the TSV format: the raw row, a line break, the bpa row (no final line break). */
+    /**
+     * One setting in the TSV format, columns as {@link #TSV_HEADER}: the raw row, a line break (the platform's),
+     * the bpa row (no final line break).
+     *
+     * @param c the comparison of one shape
+     * @return the two rows
+     * @throws NullPointerException when c is null
+     */
     public static String tsvLines(Comparison c) {
         EpisodeShape s = c.shape();
         return String.format(Locale.ROOT, "%d\t%d\traw\t%.2f\t%.2f%n%d\t%d\tbpa\t%.2f\t%.2f", s.way(), s.shot(),

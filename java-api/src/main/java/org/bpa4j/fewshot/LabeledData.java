@@ -15,7 +15,7 @@ import org.bpa4j.InvalidInputException;
 
 /**
  * A labelled data set held in memory: {@code size()} items of {@code dim()} float features and an
- * integer class label each. Immutable.
+ * integer class label each. Immutable and thread-safe; every array it returns is a copy.
  */
 public final class LabeledData {
     private final float[] features;
@@ -39,6 +39,13 @@ public final class LabeledData {
     /**
      * Items from row-major features ({@code labels.length × dim} values, copied) and their labels.
      * Every feature must be finite.
+     *
+     * @param features the features, row-major (items, dim): item i's are {@code [i·dim, (i+1)·dim)}; copied
+     * @param labels one class label per item, any int; copied
+     * @param dim the features per item, ≥ 1
+     * @return the data set
+     * @throws InvalidInputException when an array is null, dim &lt; 1, the lengths do not fit, or a feature is
+     *         NaN or infinite
      */
     public static LabeledData of(float[] features, int[] labels, int dim) {
         if (features == null || labels == null) {
@@ -60,7 +67,17 @@ public final class LabeledData {
         return new LabeledData(features.clone(), labels.clone(), dim);
     }
 
-    /** Reads a CSV file: one item a line, the integer label first, then the features; '#' starts a comment line. */
+    /**
+     * Reads a CSV file (UTF-8): one item a line, the integer label first, then the features, separated by
+     * commas; blank lines and lines starting with '#' are skipped. Every line has the columns of the first.
+     *
+     * @param file the CSV file
+     * @return the data set, items in line order
+     * @throws InvalidInputException when file is null, missing, a folder or not a regular file, not UTF-8 text,
+     *         has no data line, fewer than 2 columns, a ragged line, a label that is not an int or a feature
+     *         that is not a finite number (the message names the line and column)
+     * @throws IOException when reading fails otherwise
+     */
     public static LabeledData readCsv(Path file) throws IOException {
         if (file == null) {
             throw new InvalidInputException("LabeledData.readCsv: file is null");
@@ -82,7 +99,17 @@ public final class LabeledData {
         }
     }
 
-    /** Reads CSV text as {@link #readCsv(Path)} does; {@code source} names it in error messages. */
+    /**
+     * Reads CSV text as {@link #readCsv(Path)} does; {@code source} names it in error messages. Does not close
+     * the reader.
+     *
+     * @param reader the CSV text
+     * @param source what the text is, for messages (e.g. a file name)
+     * @return the data set, items in line order
+     * @throws InvalidInputException when reader is null, or the text is not such a CSV (as
+     *         {@link #readCsv(Path)})
+     * @throws IOException when reading fails
+     */
     public static LabeledData readCsv(Reader reader, String source) throws IOException {
         if (reader == null) {
             throw new InvalidInputException("LabeledData.readCsv: reader is null");
@@ -150,20 +177,43 @@ public final class LabeledData {
         return v;
     }
 
-    /** Number of items. */
+    /**
+     * The number of items.
+     *
+     * @return the items, ≥ 0 (≥ 1 when read from CSV)
+     */
     public int size() {
         return labels.length;
     }
 
-    /** Features per item. */
+    /**
+     * The features per item, d.
+     *
+     * @return d, ≥ 1
+     */
     public int dim() {
         return dim;
     }
 
+    /**
+     * An item's class label.
+     *
+     * @param item the item's index, 0..size()−1
+     * @return its label
+     * @throws InvalidInputException when item is out of range
+     */
     public int label(int item) {
         return labels[checkItem(item)];
     }
 
+    /**
+     * One feature of an item.
+     *
+     * @param item the item's index, 0..size()−1
+     * @param j the feature's index, 0..dim()−1
+     * @return the feature, finite
+     * @throws InvalidInputException when item or j is out of range
+     */
     public float feature(int item, int j) {
         checkItem(item);
         if (j < 0 || j >= dim) {
@@ -172,17 +222,35 @@ public final class LabeledData {
         return features[item * dim + j];
     }
 
-    /** Copies item's features into {@code dest} at {@code offset}. */
+    /**
+     * Copies item's features into {@code dest} at {@code offset}.
+     *
+     * @param item the item's index, 0..size()−1
+     * @param dest the array to write {@link #dim()} values into
+     * @param offset where the first value goes
+     * @throws InvalidInputException when item is out of range
+     * @throws IndexOutOfBoundsException when dest has no room for dim() values from offset
+     * @throws NullPointerException when dest is null
+     */
     public void copyFeatures(int item, float[] dest, int offset) {
         System.arraycopy(features, checkItem(item) * dim, dest, offset, dim);
     }
 
-    /** The distinct labels, ascending. */
+    /**
+     * The distinct labels.
+     *
+     * @return a new array of the distinct labels, ascending
+     */
     public int[] classes() {
         return byClass.keySet().stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** The items of one class, in data order (empty when the class does not occur). */
+    /**
+     * The items of one class.
+     *
+     * @param label a class label
+     * @return a new array of the indices of its items, in data order (empty when the class does not occur)
+     */
     public int[] itemsOf(int label) {
         int[] items = byClass.get(label);
         return items == null ? new int[0] : items.clone();

@@ -51,6 +51,7 @@ public final class Predictions {
      *
      * @param query 0 to q − 1
      * @return its label
+     * @throws InvalidInputException when query is out of range
      */
     public int label(int query) {
         return predicted[checkQuery(query)];
@@ -62,6 +63,7 @@ public final class Predictions {
      * @param query 0 to q − 1
      * @param c 0 to the number of classes − 1
      * @return the probability, in [0, 1]
+     * @throws InvalidInputException when query or c is out of range
      */
     public double probability(int query, int c) {
         checkQuery(query);
@@ -77,6 +79,7 @@ public final class Predictions {
      *
      * @param query 0 to q − 1
      * @return a copy, summing to 1
+     * @throws InvalidInputException when query is out of range
      */
     public double[] probabilities(int query) {
         checkQuery(query);
@@ -88,7 +91,7 @@ public final class Predictions {
      *
      * @param truth the true label of every query
      * @return a fraction in [0, 1]
-     * @throws IllegalArgumentException when truth is null or its length is not q
+     * @throws InvalidInputException when truth is null or its length is not q
      */
     public double accuracy(int[] truth) {
         if (truth == null || truth.length != predicted.length) {

@@ -19,7 +19,7 @@ import org.bpa4j.Tensor;
 /**
  * Reads and writes NumPy's .npy format: header versions 1.0, 2.0 and 3.0; little- and big-endian
  * float32, float64 and integer types; C and Fortran order. Anything else is refused with an
- * {@link NpyFormatException} naming what was found.
+ * {@link NpyFormatException} naming what was found. Stateless and thread-safe.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -33,6 +33,13 @@ public final class Npy {
      * Reads a .npy file. A missing, truncated or malformed file fails with an {@link NpyFormatException}
      * naming it. The header is read and checked against the file's size before the data is allocated, so a
      * header that lies about its shape costs nothing.
+     *
+     * @param file the .npy file, a regular file
+     * @return the array; a C-ordered float array is read straight into the array a tensor will wrap
+     * @throws InvalidInputException when file is null, or the values cannot fit in the free heap
+     * @throws NpyFormatException when the file is missing, a folder or not a regular file, not a .npy file, of
+     *         an unsupported version or element type, truncated, or larger than 2³¹ − 16 bytes of data
+     * @throws IOException when reading fails otherwise
      */
     public static NpyArray read(Path file) throws IOException {
         if (file == null) {
@@ -68,7 +75,16 @@ public final class Npy {
         }
     }
 
-    /** Parses the bytes of a .npy file; {@code source} names it in error messages. */
+    /**
+     * Parses the bytes of a .npy file; {@code source} names it in error messages. The values are decoded into
+     * a new buffer (the bytes are not kept).
+     *
+     * @param bytes the whole file's content
+     * @param source what the bytes are, for messages (e.g. a file name)
+     * @return the array
+     * @throws InvalidInputException when bytes is null
+     * @throws NpyFormatException when the bytes are not a .npy array bpa4j reads (as {@link #read(Path)})
+     */
     public static NpyArray parse(byte[] bytes, String source) {
         if (bytes == null) {
             throw new InvalidInputException("Npy.parse: bytes are null");
@@ -259,7 +275,15 @@ public final class Npy {
         return index;
     }
 
-    /** Writes a tensor as a version 1.0 .npy file in C order, little-endian, keeping its precision. */
+    /**
+     * Writes a tensor as a version 1.0 .npy file in C order, little-endian, keeping its precision ({@code <f4}
+     * or {@code <f8}); NumPy reads it with {@code numpy.load}. Creates or replaces the file.
+     *
+     * @param file where to write
+     * @param tensor the values and shape to write
+     * @throws InvalidInputException when file or tensor is null
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path file, Tensor tensor) throws IOException {
         if (file == null || tensor == null) {
             throw new InvalidInputException("Npy.write: file and tensor must not be null");
@@ -269,6 +293,14 @@ public final class Npy {
         }
     }
 
+    /**
+     * Writes a tensor as {@link #write(Path, Tensor)} does, to a stream, which is neither flushed nor closed.
+     *
+     * @param out the stream to write the header and values to
+     * @param tensor the values and shape to write
+     * @throws NullPointerException when out or tensor is null
+     * @throws IOException when writing to the stream fails
+     */
     public static void write(OutputStream out, Tensor tensor) throws IOException {
         String descr = tensor.dtype() == DType.FLOAT32 ? "<f4" : "<f8";
         out.write(header(descr, tensor.shape()));
@@ -303,14 +335,34 @@ public final class Npy {
         }
     }
 
-    /** Writes integers (labels, indices) as int64, little-endian. */
+    /**
+     * Writes integers (labels, indices) as a version 1.0 .npy file of int64 ({@code <i8}), C order. Creates or
+     * replaces the file; when the values do not fill the shape the file is left empty.
+     *
+     * @param file where to write
+     * @param values the values in C order; their count must be the product of the shape
+     * @param shape the array's shape, e.g. {@code n, k} for an index matrix; none for a scalar
+     * @throws InvalidInputException when the values do not fill the shape
+     * @throws NullPointerException when file, values or shape is null
+     * @throws IOException when the file cannot be written
+     */
     public static void write(Path file, long[] values, int... shape) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             write(out, values, shape);
         }
     }
 
-    /** Writes integers (labels, indices) of the given shape as int64, little-endian, to a stream. */
+    /**
+     * Writes integers (labels, indices) of the given shape as int64, little-endian, to a stream, which is
+     * neither flushed nor closed. Nothing is written when the shape does not fit the values.
+     *
+     * @param out the stream
+     * @param values the values in C order; their count must be the product of the shape
+     * @param shape the array's shape
+     * @throws InvalidInputException when the values do not fill the shape
+     * @throws NullPointerException when out, values or shape is null
+     * @throws IOException when writing to the stream fails
+     */
     public static void write(OutputStream out, long[] values, int... shape) throws IOException {
         long count = 1;
         for (int dim : shape) {

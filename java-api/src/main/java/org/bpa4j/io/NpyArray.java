@@ -9,7 +9,9 @@ import org.bpa4j.Tensor;
 /**
  * An array read from a .npy file: its shape, its element type and its values, already in C order and
  * native byte order. Floats become tensors of the same precision; integers can be read as labels or, as
- * features, converted to float64.
+ * features, converted to float64. Read-only and safe to share between threads, with one caveat: a float
+ * array read by {@link Npy#read} hands its values to {@link #toTensor()} without a copy, so writing to that
+ * tensor changes what this array reads.
  */
 public final class NpyArray {
     private final String source;
@@ -40,23 +42,47 @@ public final class NpyArray {
         this.values = values;
     }
 
+    /**
+     * The array's shape as the file gives it.
+     *
+     * @return a copy of the shape; empty for a 0-D array
+     */
     public int[] shape() {
         return shape.clone();
     }
 
+    /**
+     * The number of axes.
+     *
+     * @return the rank, ≥ 0
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** The element type as NumPy names it: float32, int64... */
+    /**
+     * The element type as NumPy names it.
+     *
+     * @return e.g. {@code float32}, {@code int64}, {@code uint8}
+     */
     public String dtypeName() {
         return dtype.label();
     }
 
+    /**
+     * Whether the elements are floating point (float32 or float64).
+     *
+     * @return true for a float array, false for an integer one
+     */
     public boolean isFloat() {
         return dtype.isFloat();
     }
 
+    /**
+     * The number of elements, the product of the shape.
+     *
+     * @return the element count, ≥ 0 (1 for a 0-D array)
+     */
     public long size() {
         long n = 1;
         for (int s : shape) {
@@ -65,7 +91,13 @@ public final class NpyArray {
         return n;
     }
 
-    /** The value at a flat C-order index, as a double. */
+    /**
+     * The value at a flat C-order index, as a double (an int64 beyond 2⁵³ is rounded).
+     *
+     * @param index the flat index, 0..size()−1
+     * @return the value
+     * @throws IndexOutOfBoundsException when index is out of range
+     */
     public double getDouble(long index) {
         if (values instanceof float[] f) {
             return f[Math.toIntExact(index)];
@@ -98,6 +130,9 @@ public final class NpyArray {
     /**
      * The array as a tensor of rank 1 to 3: float32 and float64 keep their precision, integers become
      * float64. A float array read from a file by {@link Npy#read} is not copied: the tensor wraps its values.
+     *
+     * @return the tensor, of this array's shape
+     * @throws NpyFormatException when the array is 0-D or has more than 3 axes
      */
     public Tensor toTensor() {
         if (shape.length < 1 || shape.length > 3) {
@@ -130,6 +165,11 @@ public final class NpyArray {
     /**
      * The array as a tensor in the given precision, converted in one step (an integer array goes straight
      * to {@code precision}); a conversion that cannot fit in the heap is refused with the figures.
+     *
+     * @param precision the tensor's precision
+     * @return the tensor, of this array's shape
+     * @throws InvalidInputException when precision is null, or the conversion cannot fit in the free heap
+     * @throws NpyFormatException when the array is 0-D or has more than 3 axes
      */
     public Tensor toTensor(DType precision) {
         if (precision == null) {
@@ -153,6 +193,10 @@ public final class NpyArray {
     /**
      * The values as integers (labels). Integer arrays are taken as they are; float arrays only when every
      * value is a whole number that fits an int.
+     *
+     * @return a new array of {@link #size()} values in C order
+     * @throws NpyFormatException when a value is not a whole number in the int range (an integer type wider
+     *         than int is checked the same way)
      */
     public int[] toIntArray() {
         int[] out = new int[Math.toIntExact(size())];

@@ -7,6 +7,11 @@ import org.bpa4j.InvalidInputException;
 public final class NpyFormatException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A refused .npy file.
+     *
+     * @param message what was found and where, e.g. {@code "x.npy: truncated data: ..."}
+     */
     public NpyFormatException(String message) {
         super(message);
     }

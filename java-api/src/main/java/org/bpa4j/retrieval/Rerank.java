@@ -33,13 +33,28 @@ public final class Rerank {
         this.keep = b.keep;
     }
 
+    /**
+     * A builder with the defaults: the default {@link Bpa} (cosine, ε 0.1, 10 iterations), the whole gallery
+     * ranked, dense rows.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
      * Ranks the gallery (g, d) for every query of {@code query} (q, d): a (q, K) ranking with K = the top-k
-     * asked for, or the whole gallery.
+     * asked for, or the whole gallery. The BPA row of every query and gallery item depends on the whole union,
+     * so ranking queries in several calls gives other results than one call.
+     *
+     * @param query the queries (q, d), float32 or float64, finite, q ≥ 1
+     * @param gallery the gallery (g, d) with the same d, finite, g ≥ 1
+     * @return each query's gallery indices (0..g−1) nearest first, with the Euclidean distances between their BPA rows
+     * @throws InvalidInputException when query or gallery is null, not 2-D, empty or not finite, their d
+     *         differ, topK exceeds g, keep exceeds q + g, a dense Z or the ranking cannot fit in memory, or the
+     *         BPA's device is unavailable
+     * @throws IllegalStateException when no backend is available
      */
     public Ranking rank(Tensor query, Tensor gallery) {
         String where = "Rerank.rank";
@@ -105,22 +120,37 @@ public final class Rerank {
         return Tensor.of(x, q + g, d);
     }
 
-    /** The BPA transform applied to the union. */
+    /**
+     * The BPA transform applied to the union.
+     *
+     * @return the transform, never null
+     */
     public Bpa bpa() {
         return bpa;
     }
 
-    /** Gallery items ranked per query; 0 = the whole gallery. */
+    /**
+     * Gallery items ranked per query.
+     *
+     * @return K ≥ 1, or 0 for the whole gallery
+     */
     public int topK() {
         return topK;
     }
 
-    /** Entries kept per BPA row; 0 = dense (every entry). */
+    /**
+     * Entries kept per BPA row.
+     *
+     * @return M ≥ 1, or 0 for dense rows (every entry)
+     */
     public int keep() {
         return keep;
     }
 
-    /** Options: the BPA (defaults: cosine, reg 0.1, 10 iterations), top-k [whole gallery], keep [dense]. */
+    /**
+     * Options: the BPA (defaults: cosine, reg 0.1, 10 iterations), top-k [whole gallery], keep [dense]. Not
+     * thread-safe: confine a builder to one thread.
+     */
     public static final class Builder {
         private Bpa bpa = Bpa.builder().build();
         private int topK;
@@ -129,7 +159,13 @@ public final class Rerank {
         private Builder() {
         }
 
-        /** The BPA transform of the union [query; gallery]. */
+        /**
+         * The BPA transform of the union [query; gallery].
+         *
+         * @param bpa the transform, with its device and options
+         * @return this builder
+         * @throws InvalidInputException when bpa is null
+         */
         public Builder bpa(Bpa bpa) {
             if (bpa == null) {
                 throw new InvalidInputException("Rerank.Builder.bpa must not be null");
@@ -138,7 +174,13 @@ public final class Rerank {
             return this;
         }
 
-        /** Rank only the first k ≥ 1 gallery items per query (at most the gallery's size at each call). */
+        /**
+         * Rank only the first k gallery items per query.
+         *
+         * @param k the items ranked per query, ≥ 1 (and at most the gallery's size, checked at each call)
+         * @return this builder
+         * @throws InvalidInputException when k &lt; 1
+         */
         public Builder topK(int k) {
             if (k <= 0) {
                 throw new InvalidInputException("Rerank.Builder: top-k must be >= 1, got " + k);
@@ -147,7 +189,11 @@ public final class Rerank {
             return this;
         }
 
-        /** Rank the whole gallery (the default). */
+        /**
+         * Rank the whole gallery (the default).
+         *
+         * @return this builder
+         */
         public Builder wholeGallery() {
             this.topK = 0;
             return this;
@@ -156,6 +202,10 @@ public final class Rerank {
         /**
          * Keep only each BPA row's M ≥ 1 largest entries (M at most q + g at each call) and measure exact
          * distances between these sparse rows.
+         *
+         * @param m the entries kept per row, ≥ 1 (at most q + g, checked at each call)
+         * @return this builder
+         * @throws InvalidInputException when m &lt; 1
          */
         public Builder keep(int m) {
             if (m <= 0) {
@@ -165,12 +215,21 @@ public final class Rerank {
             return this;
         }
 
-        /** Every entry of every BPA row (the default). */
+        /**
+         * Every entry of every BPA row (the default): Z, (q + g)², is held.
+         *
+         * @return this builder
+         */
         public Builder dense() {
             this.keep = 0;
             return this;
         }
 
+        /**
+         * The re-ranker with these options.
+         *
+         * @return a new, immutable re-ranker
+         */
         public Rerank build() {
             return new Rerank(this);
         }

@@ -12,8 +12,22 @@ import org.bpa4j.InvalidInputException;
  * (they add 0), so a truncated ranking never scores higher than the full one. Queries without any relevant
  * gallery item have no average precision and are left out of both figures, as re-identification
  * benchmarks do; {@link #evaluated()} says how many counted.
+ *
+ * @param meanAveragePrecision the mean over the evaluated queries of their average precision, in [0, 1]
+ * @param top1 the fraction of the evaluated queries whose nearest gallery item has their label, in [0, 1]
+ * @param evaluated the queries that have at least one relevant gallery item, ≥ 1
  */
 public record RetrievalScore(double meanAveragePrecision, double top1, int evaluated) {
+    /**
+     * Scores a ranking.
+     *
+     * @param ranking the ranking of q queries against a gallery of g items
+     * @param queryLabels q labels, one per query row
+     * @param galleryLabels g labels, one per gallery item
+     * @return mAP, top-1 and the count of evaluated queries
+     * @throws InvalidInputException when an argument is null, the label counts do not match the ranking, or no
+     *         query has a relevant gallery item
+     */
     public static RetrievalScore of(Ranking ranking, int[] queryLabels, int[] galleryLabels) {
         String where = "RetrievalScore.of";
         if (ranking == null || queryLabels == null || galleryLabels == null) {

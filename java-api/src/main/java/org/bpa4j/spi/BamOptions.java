@@ -18,12 +18,21 @@ import org.bpa4j.DType;
 public record BamOptions(int largeCrops, int localCrops, int targetCrops, double temperature, double reg,
         int iterations, int topK, boolean positiveMasking, DType precision) {
 
-    /** V = large + local crops. */
+    /**
+     * The views per image.
+     *
+     * @return V = large + local crops
+     */
     public int views() {
         return largeCrops + localCrops;
     }
 
-    /** The layout of a batch of {@code rows} embeddings (rows must be a multiple of {@link #views()}). */
+    /**
+     * The layout of a batch of {@code rows} embeddings.
+     *
+     * @param rows N, a multiple of {@link #views()} (not checked here: the API has)
+     * @return the layout with B = N / V
+     */
     public BamLayout layout(int rows) {
         return new BamLayout(rows / views(), views(), largeCrops, targetCrops, positiveMasking);
     }

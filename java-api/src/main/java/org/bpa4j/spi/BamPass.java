@@ -7,12 +7,26 @@ import org.bpa4j.Tensor;
  * so each gradient is one matrix product and the normalisation's backward. Immutable once made.
  */
 public interface BamPass {
-    /** The loss (docs/MATH.md §4 step 8). */
+    /**
+     * The loss (docs/MATH.md §4 step 8).
+     *
+     * @return the loss; the API refuses a non-finite one
+     */
     double loss();
 
-    /** ∂(scale·loss)/∂z, shaped like z, in the options' precision. */
+    /**
+     * ∂(scale·loss)/∂z, shaped like z, in the options' precision.
+     *
+     * @param scale the upstream gradient, finite (checked by the API)
+     * @return a new tensor (N, d)
+     */
     Tensor gradient(double scale);
 
-    /** ∂(scale·loss)/∂zTeacher for the distillation form; never called for the plain form. */
+    /**
+     * ∂(scale·loss)/∂zTeacher for the distillation form; never called for the plain form.
+     *
+     * @param scale the upstream gradient, finite (checked by the API)
+     * @return a new tensor (N, d)
+     */
     Tensor teacherGradient(double scale);
 }

@@ -12,6 +12,11 @@ import org.bpa4j.Tensor;
  *     public API can skip its own scan; false leaves the check to the API
  */
 public record BpaOutput(Tensor z, boolean verifiedFinite) {
+    /**
+     * Checks that Z is given.
+     *
+     * @throws InvalidInputException when z is null
+     */
     public BpaOutput {
         if (z == null) {
             throw new InvalidInputException("BpaOutput: z must not be null");

@@ -13,6 +13,12 @@ public record MemoryNeed(double heapBytes, long largestArray) {
     /** Nothing beyond the outputs. */
     public static final MemoryNeed NONE = new MemoryNeed(0, 0);
 
+    /**
+     * Checks the figures.
+     *
+     * @throws IllegalStateException when heapBytes is NaN or negative, or largestArray is negative (a backend's
+     *         bug, not the caller's input)
+     */
     public MemoryNeed {
         if (!(heapBytes >= 0) || largestArray < 0) {
             throw new IllegalStateException("MemoryNeed: bytes and elements must be >= 0, got " + heapBytes
@@ -20,7 +26,13 @@ public record MemoryNeed(double heapBytes, long largestArray) {
         }
     }
 
-    /** The element count of an n×m matrix held in one Java array, saturated. */
+    /**
+     * The element count of an n×m matrix held in one Java array, saturated.
+     *
+     * @param n the rows, ≥ 0
+     * @param m the columns, ≥ 0
+     * @return n·m, or {@link Long#MAX_VALUE} when larger
+     */
     public static long elements(double n, double m) {
         return (long) Math.min(n * m, Long.MAX_VALUE);
     }

@@ -4,21 +4,46 @@ import org.bpa4j.Tensor;
 
 /** One Sinkhorn solve on a backend. Shapes: (n, m) cost → (n, m) plan; (B, n, m) → (B, n, m). */
 public interface SinkhornPass {
-    /** logP = u_i + logK_ij + v_j. */
+    /**
+     * The log of the plan.
+     *
+     * @return logP = u_i + logK_ij + v_j, (n, m) or (B, n, m)
+     */
     Tensor logPlan();
 
-    /** Final row duals u: (n) or (B, n). */
+    /**
+     * The final row duals.
+     *
+     * @return u: (n) or (B, n)
+     */
     Tensor u();
 
-    /** Final column duals v: (m) or (B, m). */
+    /**
+     * The final column duals.
+     *
+     * @return v: (m) or (B, m)
+     */
     Tensor v();
 
-    /** Iterations run, per set. */
+    /**
+     * The iterations run, per set.
+     *
+     * @return one count per set (1 for an unbatched cost), each 1..the cap
+     */
     int[] iterations();
 
-    /** Final row-marginal error ‖P·1 − a‖₁, per set. */
+    /**
+     * The final row-marginal error ‖P·1 − a‖₁, per set.
+     *
+     * @return one error ≥ 0 per set
+     */
     double[] marginalError();
 
-    /** ∂L/∂C for ∂L/∂logP = {@code gradLogPlan} (same shape as the plan, already validated). */
+    /**
+     * ∂L/∂C for ∂L/∂logP = {@code gradLogPlan}, through the iterations run (docs/MATH.md §3).
+     *
+     * @param gradLogPlan ∂L/∂logP, already validated: the shape of the plan, finite
+     * @return a new tensor shaped like the cost
+     */
     Tensor backward(Tensor gradLogPlan);
 }

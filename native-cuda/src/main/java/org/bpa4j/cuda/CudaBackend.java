@@ -23,6 +23,13 @@ import org.bpa4j.spi.Workload;
  * cuBLAS libraries and the kernels all load; otherwise unavailable with the reason, never a crash.
  */
 public final class CudaBackend implements Backend {
+    /**
+     * The backend, as {@link java.util.ServiceLoader} makes it: nothing is loaded or probed until
+     * {@link #availability()} or a call needs the device.
+     */
+    public CudaBackend() {
+    }
+
     @Override
     public Device device() {
         return Device.CUDA;

@@ -30,7 +30,14 @@ public final class CudaDeviceBpa {
         this.options = options;
     }
 
-    /** The options of {@code bpa} (metric, ε, T, sigmoid, diagonal mask, max-scaling); its device is ignored. */
+    /**
+     * The options of {@code bpa} (metric, ε, T, sigmoid, diagonal mask, max-scaling); its device and precision
+     * are ignored (this class computes on CUDA device 0, in float32).
+     *
+     * @param bpa the transform whose options to use
+     * @return the device-buffer form of it; nothing touches the GPU yet
+     * @throws IllegalArgumentException when bpa is null
+     */
     public static CudaDeviceBpa of(Bpa bpa) {
         if (bpa == null) {
             throw new IllegalArgumentException("CudaDeviceBpa.of: bpa must not be null");
@@ -41,7 +48,18 @@ public final class CudaDeviceBpa {
 
     /**
      * Z = BPA(X) into {@code out}. x is (n, d) or (B, n, d); out is (n, n) or (B, n, n) of the same rank;
-     * labels[b] are the labels of set b's first rows (or null), as for {@code Bpa.forward}.
+     * labels[b] are the labels of set b's first rows (or null), as for {@code Bpa.forward}. Blocks until Z is
+     * written.
+     *
+     * @param x the features, float32 in device memory, (n, d) or (B, n, d)
+     * @param labels per set, the non-negative labels of its first L ≤ n rows (or null); or null for none
+     * @param out where Z goes: device memory (n, n) or (B, n, n), not overlapping x
+     * @return the pass, holding the duals (on the host) for {@link Pass#backward}
+     * @throws IllegalArgumentException when x or out is null, out has the wrong shape or overlaps x, the labels
+     *         do not fit, a buffer is not device memory on device 0 or is smaller than its shape, or the device
+     *         has not the memory the call needs
+     * @throws IllegalStateException when the CUDA backend is unavailable here (the message says why)
+     * @throws CudaException when a CUDA or cuBLAS call fails
      */
     public Pass forward(DeviceFloats x, int[][] labels, DeviceFloats out) {
         if (x == null || out == null) {
@@ -85,7 +103,10 @@ public final class CudaDeviceBpa {
         }
     }
 
-    /** One forward pass, holding what its backward pass needs (the duals, on the host). */
+    /**
+     * One forward pass, holding what its backward pass needs (the duals, on the host). Its backward pass may
+     * be run any number of times, from any thread, while x is unchanged.
+     */
     public final class Pass {
         private final DeviceFloats x;
         private final DeviceFloats out;
@@ -104,14 +125,26 @@ public final class CudaDeviceBpa {
             this.setMaxLogP = setMaxLogP;
         }
 
-        /** The buffer Z was written into. */
+        /**
+         * The buffer Z was written into.
+         *
+         * @return the {@code out} given to {@link CudaDeviceBpa#forward}
+         */
         public DeviceFloats output() {
             return out;
         }
 
         /**
          * ∂L/∂X into {@code gradX} (the shape of x) from ∂L/∂Z in {@code gradOut} (the shape of the output),
-         * which is left unchanged. x must still hold the values the forward pass read.
+         * which is left unchanged. x must still hold the values the forward pass read. Blocks until ∂L/∂X is
+         * written.
+         *
+         * @param gradOut ∂L/∂Z in device memory, the shape of the output
+         * @param gradX where ∂L/∂X goes: device memory of the shape of x, not overlapping x or gradOut
+         * @throws IllegalArgumentException when a buffer is null, has the wrong shape, overlaps as above, is not
+         *         device memory on device 0 or is smaller than its shape, or the device lacks the memory
+         * @throws IllegalStateException when the CUDA backend is unavailable here
+         * @throws CudaException when a CUDA or cuBLAS call fails
          */
         public void backward(DeviceFloats gradOut, DeviceFloats gradX) {
             if (gradOut == null || gradX == null) {

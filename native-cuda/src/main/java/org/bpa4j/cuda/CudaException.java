@@ -7,7 +7,9 @@ package org.bpa4j.cuda;
 public final class CudaException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The call or kernel that failed, e.g. {@code cuLaunchKernel(sinkhorn_lse_rows)}. */
     private final String call;
+    /** The library's name of the error, e.g. {@code CUDA_ERROR_LAUNCH_FAILED}. */
     private final String errorName;
 
     CudaException(String call, String errorName, String detail) {
@@ -16,12 +18,20 @@ public final class CudaException extends RuntimeException {
         this.errorName = errorName;
     }
 
-    /** The call or kernel that failed. */
+    /**
+     * The call or kernel that failed.
+     *
+     * @return e.g. {@code cublasSgemm} or {@code cuLaunchKernel(sinkhorn_lse_rows)}
+     */
     public String call() {
         return call;
     }
 
-    /** The error's name as the library gives it (cudaErrorMemoryAllocation, CUDA_ERROR_..., CUBLAS_STATUS_...). */
+    /**
+     * The error's name as the library gives it.
+     *
+     * @return e.g. {@code cudaErrorMemoryAllocation}, {@code CUDA_ERROR_...}, {@code CUBLAS_STATUS_...}
+     */
     public String errorName() {
         return errorName;
     }

@@ -10,7 +10,8 @@ import java.util.Arrays;
  *
  * <p>Making one checks only the numbers; the memory itself is checked when a call uses it (it must be
  * device or managed memory on device 0 that holds the whole shape). The values must be ready when the call
- * starts: synchronise the stream that wrote them first. bpa4j never frees them.
+ * starts: synchronise the stream that wrote them first. bpa4j never frees them. Immutable (the view, not the
+ * memory) and thread-safe.
  */
 public final class DeviceFloats {
     private final long address;
@@ -23,6 +24,10 @@ public final class DeviceFloats {
 
     /**
      * A view of {@code shape} floats at the device address {@code address}.
+     *
+     * @param address the device address of the first float, a multiple of 4 (e.g. a {@code CUdeviceptr})
+     * @param shape (n, d) or (B, n, d), row-major and contiguous, every dimension ≥ 1
+     * @return the view; the memory is not touched
      *
      * @throws IllegalArgumentException for a null or misaligned address, a rank other than 2 or 3, a
      *         dimension below 1, or a size past the end of the address space
@@ -58,31 +63,65 @@ public final class DeviceFloats {
         return new DeviceFloats(address, shape.clone());
     }
 
+    /**
+     * The device address of the first float.
+     *
+     * @return the address, non-zero and 4-byte aligned
+     */
     public long address() {
         return address;
     }
 
+    /**
+     * The shape.
+     *
+     * @return a copy: (n, d) or (B, n, d)
+     */
     public int[] shape() {
         return shape.clone();
     }
 
+    /**
+     * The number of dimensions.
+     *
+     * @return 2 or 3
+     */
     public int rank() {
         return shape.length;
     }
 
-    /** B of (B, n, d); 1 for rank 2. */
+    /**
+     * The sets of a batch.
+     *
+     * @return B of (B, n, d); 1 for rank 2
+     */
     public int sets() {
         return shape.length == 3 ? shape[0] : 1;
     }
 
+    /**
+     * The rows of each set.
+     *
+     * @return n, the second-to-last dimension
+     */
     public int rows() {
         return shape[shape.length - 2];
     }
 
+    /**
+     * The columns of each set.
+     *
+     * @return the last dimension (d for features, n for Z)
+     */
     public int cols() {
         return shape[shape.length - 1];
     }
 
+    /**
+     * The number of floats.
+     *
+     * @return the product of the shape
+     */
     public long size() {
         long count = 1;
         for (int s : shape) {
@@ -91,6 +130,11 @@ public final class DeviceFloats {
         return count;
     }
 
+    /**
+     * The bytes the view spans from its address.
+     *
+     * @return 4 · {@link #size()}
+     */
     public long bytes() {
         return size() * Float.BYTES;
     }

@@ -7,9 +7,16 @@ import org.bpa4j.Device;
 import org.bpa4j.Metric;
 
 /**
- * The options of one BPA transform (docs/MATH.md §2) in a form that travels to executors: {@link Bpa} itself is not
- * serializable, so each task builds its own from these (cheap: a builder call).
+ * The options of one BPA transform (docs/MATH.md §2) in a form that travels to executors as plain values; each
+ * task builds its own {@link Bpa} from these (cheap: a builder call), so its device resolves on the executor.
  *
+ * @param metric the cost between feature vectors
+ * @param reg the entropic regularisation ε (validated by {@link #bpa()})
+ * @param iterations the Sinkhorn iterations T (validated by {@link #bpa()})
+ * @param sigmoid Z = σ(logP) instead of exp(logP)
+ * @param maskDiagonal C_ii = 1e5, then Z_ii = 1
+ * @param maxScale Z divided by its largest entry
+ * @param device the backend each executor resolves, AUTO included
  * @param precision the output precision, or null for the input's own
  */
 record BpaSettings(Metric metric, double reg, int iterations, boolean sigmoid, boolean maskDiagonal,

@@ -31,15 +31,38 @@ public final class DistributedBpa {
     private DistributedBpa() {
     }
 
-    /** {@link #topK(JavaSparkContext, Bpa, Tensor, int[], int, int)} without labels. */
+    /**
+     * {@link #topK(JavaSparkContext, Bpa, Tensor, int[], int, int)} without labels.
+     *
+     * @param spark the context to run the jobs on
+     * @param bpa the transform's options; each executor resolves its device (it must have the block kernel)
+     * @param x one set (n, d), finite; it is broadcast in float32
+     * @param k the entries kept per row, 1..n
+     * @param partitions the row blocks, one task each, 1..n
+     * @return the n rows' k largest entries of Z and their column indices
+     * @throws InvalidInputException when an argument is null, x is not one finite set, k or partitions is
+     *         outside [1, n], or the driver's backend lacks the block kernel (checked before any job)
+     */
     public static TopKRows topK(JavaSparkContext spark, Bpa bpa, Tensor x, int k, int partitions) {
         return topK(spark, bpa, x, null, k, partitions);
     }
 
     /**
-     * Each row's k largest entries of Z for x (n, d), computed over {@code partitions} row blocks.
+     * Each row's k largest entries of Z for x (n, d), computed over {@code partitions} row blocks. The
+     * broadcasts are destroyed when it returns or throws. Thread-safe: concurrent calls use their own broadcasts.
+     * A failed task fails the call with Spark's own exception ({@code org.apache.spark.SparkException}, thrown
+     * undeclared from Scala), its cause the task's.
      *
+     * @param spark the context to run the jobs on
+     * @param bpa the transform's options; each executor resolves its device (it must have the block kernel)
+     * @param x one set (n, d), finite; it is broadcast in float32
      * @param labels the labels of the first L rows (the support), or null
+     * @param k the entries kept per row, 1..n
+     * @param partitions the row blocks, one task each, 1..n
+     * @return the n rows' k largest entries of Z and their column indices, as {@link Bpa#topK} gives them
+     * @throws InvalidInputException when an argument is null, x is not one finite set, the labels do not fit x,
+     *         k or partitions is outside [1, n], or the driver's backend lacks the block kernel (checked before
+     *         any job)
      */
     public static TopKRows topK(JavaSparkContext spark, Bpa bpa, Tensor x, int[] labels, int k, int partitions) {
         if (spark == null || bpa == null || x == null) {
@@ -112,13 +135,23 @@ public final class DistributedBpa {
         return new PartialLogSumExp(0, max, new double[n]);
     }
 
-    /** What every executor needs of the set: the rows, their labels and the transform's options. */
+    /**
+     * What every executor needs of the set: the rows, their labels and the transform's options.
+     *
+     * @param bpa the transform
+     * @param x the rows, (n, d) row-major, float32
+     * @param n the rows
+     * @param d the features per row
+     * @param labels the support's labels, or null
+     */
     record SetData(Bpa bpa, float[] x, int n, int d, int[] labels) implements java.io.Serializable {
     }
 
     /**
      * The set's {@link StreamingBpa} on an executor, prepared once per JVM and broadcast (normalising the rows
      * is deterministic, so every executor's copy computes the same bits).
+     *
+     * @param data the broadcast set
      */
     record SetOnExecutors(Broadcast<SetData> data) implements java.io.Serializable {
         /** A few sets at most are live at once; the oldest prepared one is dropped first. */

@@ -23,7 +23,13 @@ public final class DistributedFewShot {
     private DistributedFewShot() {
     }
 
-    /** The data as plain arrays, for the broadcast. */
+    /**
+     * The data as plain arrays, for the broadcast.
+     *
+     * @param features the features, row-major (items, dim)
+     * @param labels one label per item
+     * @param dim the features per item
+     */
     private record Items(float[] features, int[] labels, int dim) implements java.io.Serializable {
         static Items of(LabeledData data) {
             float[] f = new float[data.size() * data.dim()];
@@ -40,6 +46,25 @@ public final class DistributedFewShot {
         }
     }
 
+    /**
+     * Runs {@code episodes} episodes drawn with {@code seed}, spread over {@code partitions} Spark tasks: the same
+     * result as {@link EpisodeEvaluation#compare(LabeledData, EpisodeShape, int, long, Bpa, int)} in one JVM. The
+     * data is broadcast once (and destroyed after); each executor resolves the {@link Bpa}'s device itself. A
+     * failed task fails the call with Spark's own exception ({@code org.apache.spark.SparkException}, thrown
+     * undeclared from Scala), its cause the task's.
+     *
+     * @param spark the context to run the job on
+     * @param data the labelled features to draw from
+     * @param shape way, shot and queries of every episode
+     * @param episodes how many episodes, ≥ 1
+     * @param seed the seed of the one episode stream
+     * @param bpa the transform applied to each episode
+     * @param batch episodes per BPA call within a task, ≥ 1
+     * @param partitions how many tasks, ≥ 1 (at most {@code episodes} are used)
+     * @return both methods' accuracy over the episodes
+     * @throws InvalidInputException when an argument is null, episodes, batch or partitions is below 1, or the
+     *         data cannot give such episodes (checked on the driver, before any job)
+     */
     public static Comparison compare(JavaSparkContext spark, LabeledData data, EpisodeShape shape, int episodes,
             long seed, Bpa bpa, int batch, int partitions) {
         if (spark == null || data == null || shape == null || bpa == null) {

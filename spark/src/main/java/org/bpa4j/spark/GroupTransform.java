@@ -33,6 +33,17 @@ final class GroupTransform implements MapPartitionsFunction<Row, Row> {
     /**
      * Where things are in the incoming rows: {@code keep} leading fields are copied to the output; -1 for
      * a column that is not used.
+     *
+     * @param keep the input's fields, all copied to the output before the BPA columns
+     * @param features the index of the features column
+     * @param kind how the features are stored (float or double array, ML vector)
+     * @param group the index of the group column
+     * @param label the index of the label column, or -1
+     * @param rowId the index of the row-id column, or -1
+     * @param position whether the position column is added
+     * @param featuresName the features column's name, for messages
+     * @param groupName the group column's name, for messages
+     * @param rowIdName the row-id column's name (empty when unused), for messages
      */
     record Layout(int keep, int features, FeatureKind kind, int group, int label, int rowId, boolean position,
             String featuresName, String groupName, String rowIdName) implements java.io.Serializable {

@@ -39,16 +39,32 @@ public final class CpuBackend implements Backend {
     private volatile int threads;
     private volatile Probe probe;
 
-    /** The thread count from {@value #THREADS_PROPERTY}, else every available processor. */
+    /**
+     * The thread count from {@value #THREADS_PROPERTY}, else every available processor. What
+     * {@link java.util.ServiceLoader} calls.
+     *
+     * @throws IllegalArgumentException when the system property is set but is not an integer ≥ 1
+     */
     public CpuBackend() {
         this(defaultThreads());
     }
 
+    /**
+     * A backend with its own thread count, e.g. for a test or a service that shares the machine.
+     *
+     * @param threads worker threads per call, ≥ 1
+     * @throws IllegalArgumentException when threads &lt; 1
+     */
     public CpuBackend(int threads) {
         setThreads(threads);
     }
 
-    /** The default: {@value #THREADS_PROPERTY} when set, else {@link Runtime#availableProcessors()}. */
+    /**
+     * The default thread count: {@value #THREADS_PROPERTY} when set, else {@link Runtime#availableProcessors()}.
+     *
+     * @return the thread count, ≥ 1
+     * @throws IllegalArgumentException when the system property is set but is not an integer ≥ 1
+     */
     public static int defaultThreads() {
         String prop = System.getProperty(THREADS_PROPERTY);
         if (prop == null || prop.isBlank()) {
@@ -67,11 +83,22 @@ public final class CpuBackend implements Backend {
         return t;
     }
 
+    /**
+     * The worker threads each call starts with.
+     *
+     * @return the thread count, ≥ 1
+     */
     public int threads() {
         return threads;
     }
 
-    /** Threads for the calls that start after this one; results do not depend on it. */
+    /**
+     * Threads for the calls that start after this one; results do not depend on it. Safe to call while other
+     * threads compute: a call in progress keeps the count it started with.
+     *
+     * @param threads worker threads per call, ≥ 1
+     * @throws IllegalArgumentException when threads &lt; 1
+     */
     public void setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("CpuBackend.setThreads: threads must be >= 1, got " + threads);
