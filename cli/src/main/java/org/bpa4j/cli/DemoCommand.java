@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.bpa4j.Bpa;
 import org.bpa4j.InvalidInputException;
 import org.bpa4j.cli.options.BpaBackendOption;
+import org.bpa4j.fewshot.BundledDigits;
 import org.bpa4j.fewshot.EpisodeEvaluation;
 import org.bpa4j.fewshot.EpisodeEvaluation.Comparison;
 import org.bpa4j.fewshot.EpisodeShape;
