@@ -7,7 +7,7 @@ positive mask filled with the dtype's most negative value, the SwAV-style Sinkho
 transposed, the top-k masking, log_softmax of Q/tau and the loop of cross-entropies over view pairs.
 docs/MATH.md §4 in the project docs defines the loss these operations compute.
 
-    /usr/bin/python3 bench/authors_bam.py --check java-api/src/test/resources/golden/bam
+    /usr/bin/python3 bench/authors_bam.py --check test-support/src/main/resources/golden/bam
     /usr/bin/python3 bench/authors_bam.py --sizes 256x256,64x256 --large-crops 2 --local-crops 6 --threads 2
 
 --check recomputes every golden case in float64 (loss, dz and, for the distill cases, dzt) and exits 1 if

@@ -94,7 +94,7 @@ static void test_random(int large, int local, int targetCrops, int topK, bool ma
 
 int main(int argc, char** argv) {
     if (argc != 2) {
-        std::printf("usage: bam_math_test GOLDEN_DIR (java-api/src/test/resources/golden)\n");
+        std::printf("usage: bam_math_test GOLDEN_DIR (test-support/src/main/resources/golden)\n");
         return 2;
     }
     test_top_k_rank();

@@ -1,4 +1,4 @@
-// One case of the project's golden data (java-api/src/test/resources/golden/KIND/CASE, made with the
+// One case of the project's golden data (test-support/src/main/resources/golden/KIND/CASE, made with the
 // authors' PyTorch code): its case.properties and its .npy arrays (float64 or int64, little-endian,
 // C order — what the golden data holds; anything else is refused loudly).
 #pragma once

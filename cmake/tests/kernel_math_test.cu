@@ -180,7 +180,7 @@ static void test_sinkhorn(int n, int m, float reg, int T, uint64_t seed) {
 
 int main(int argc, char** argv) {
     if (argc != 2) {
-        std::printf("usage: kernel_math_test GOLDEN_DIR (java-api/src/test/resources/golden)\n");
+        std::printf("usage: kernel_math_test GOLDEN_DIR (test-support/src/main/resources/golden)\n");
         return 2;
     }
     test_lse();

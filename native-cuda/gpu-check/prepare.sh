@@ -48,12 +48,12 @@ mkdir -p "$BUNDLE/lib" "$BUNDLE/test-classes"
 
 # the project
 cp java-api/target/bpa4j-api-*-SNAPSHOT.jar "$BUNDLE/lib/"
-rm -f "$BUNDLE"/lib/*-tests.jar
 cp native-cuda/target/bpa4j-native-cuda-*-SNAPSHOT.jar "$NATIVE_JAR" "$BUNDLE/lib/"
 if [ "$HAVE_CLI" = yes ]; then
     # the CLI unshaded (the shaded JAR carries every CUDA preset library, far over the size limit), with
     # picocli and the CPU backend beside it
-    "$JDK/bin/jar" --create --file "$BUNDLE/lib/bpa4j-cli-classes.jar" -C cli/target/classes .
+    "$JDK/bin/jar" --create --file "$BUNDLE/lib/bpa4j-cli-classes.jar" -C cli/target/classes . \
+        -C cli-options/target/classes .
     cp vector-cpu/target/bpa4j-vector-cpu-*-SNAPSHOT.jar "$BUNDLE/lib/"
     cp "$(ls "$M2"/info/picocli/picocli/*/picocli-*.jar | grep -v -e sources -e javadoc | sort -V | tail -1)" "$BUNDLE/lib/"
 fi
@@ -68,14 +68,14 @@ trap 'rm -rf "$STRIP"' EXIT
   && "$JDK/bin/jar" --create --file "$BUNDLE/lib/cuda-$CUDA_PRESETS-linux-x86_64-cudart-cublas.jar" \
        --manifest META-INF/MANIFEST.MF org )
 
-# the JUnit console launcher (Maven Central) and the tests: native-cuda's, and java-api's test-jar for the
+# the JUnit console launcher (Maven Central) and the tests: native-cuda's, and test-support's classes for the
 # shared helpers and the golden data
 CONSOLE="$M2/org/junit/platform/junit-platform-console-standalone/$JUNIT_CONSOLE/junit-platform-console-standalone-$JUNIT_CONSOLE.jar"
 [ -f "$CONSOLE" ] || mvn -q dependency:get -Dartifact=org.junit.platform:junit-platform-console-standalone:$JUNIT_CONSOLE
 cp "$CONSOLE" "$BUNDLE/lib/"
 cp -r native-cuda/target/test-classes/. "$BUNDLE/test-classes/"
-( cd "$BUNDLE/test-classes" && unzip -q -o "$ROOT"/java-api/target/bpa4j-api-*-tests.jar -x 'META-INF/*' )
-[ -d "$BUNDLE/test-classes/golden/bpa" ] || die "the golden data is missing from java-api's test-jar"
+cp -r test-support/target/classes/. "$BUNDLE/test-classes/"
+[ -d "$BUNDLE/test-classes/golden/bpa" ] || die "the golden data is missing from test-support/target/classes"
 
 cp "$GPU_CHECK/torch_bpa_gpu.py" "$BUNDLE/"
 

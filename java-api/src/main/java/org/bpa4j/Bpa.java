@@ -1,5 +1,6 @@
 package org.bpa4j;
 
+import org.bpa4j.internal.HeapCheck;
 import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.spi.BpaOutput;
@@ -246,7 +247,7 @@ public final class Bpa implements java.io.Serializable {
             top = streaming.topK(k, progress);
         } catch (OutOfMemoryError e) {
             throw new InvalidInputException("Bpa.topK: ran out of memory for n = " + x.rows() + ", k = " + k
-                    + " (the result alone needs " + MemoryEstimate.bytes(StreamingBpa.topKBytes(x.rows(), k))
+                    + " (the result alone needs " + HeapCheck.bytes(StreamingBpa.topKBytes(x.rows(), k))
                     + "); raise -Xmx", e);
         }
         return top;
@@ -309,7 +310,7 @@ public final class Bpa implements java.io.Serializable {
         if (labels != null) {
             checkLabels(new int[][] {labels}, x, where);
         }
-        MemoryEstimate.checkHeap(2L * x.rows() * x.cols() * Float.BYTES + 4L * x.rows() * Double.BYTES, where);
+        HeapCheck.require(2L * x.rows() * x.cols() * Float.BYTES + 4L * x.rows() * Double.BYTES, where);
         BpaOptions options = new BpaOptions(metric, reg, iterations, sigmoid, maskDiagonal, maxScale, DType.FLOAT32);
         java.util.List<Backend> candidates = given != null ? given : Backends.candidates(device);
         for (Backend backend : candidates) {

@@ -1,8 +1,11 @@
 package org.bpa4j;
 
+import static org.bpa4j.internal.HeapCheck.bytes;
+import static org.bpa4j.internal.HeapCheck.freeHeap;
+
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import java.util.Locale;
+import org.bpa4j.internal.HeapCheck;
 import org.bpa4j.spi.Backend;
 import org.bpa4j.spi.MemoryNeed;
 import org.bpa4j.spi.Workload;
@@ -116,31 +119,7 @@ final class MemoryEstimate {
                     + " off the heap, more than the " + bytes(Math.max(0, maxDirect - directMemoryUsed()))
                     + " left of the off-heap limit (-XX:MaxDirectMemorySize) of " + bytes(maxDirect));
         }
-        checkHeap(need.heap(), prefix);
-    }
-
-    /**
-     * Refuses {@code bytes} of new heap allocations that cannot fit what is free, naming both figures. When
-     * the need looks too large, one garbage collection is requested first so that garbage is not mistaken
-     * for live data.
-     */
-    static void checkHeap(long bytes, String where) {
-        if (bytes < 0) {
-            throw new IllegalStateException("MemoryEstimate.checkHeap: bytes must be >= 0, got " + bytes);
-        }
-        Runtime rt = Runtime.getRuntime();
-        if (bytes <= freeHeap()) {
-            return;
-        }
-        if (bytes <= rt.maxMemory()) {
-            System.gc();
-        }
-        long free = freeHeap();
-        if (bytes > free) {
-            throw new InvalidInputException(where + (where.contains(" needs about ") ? "" : ": needs about "
-                    + bytes(bytes)) + " but only " + bytes(free) + " of the Java heap is free (limit -Xmx "
-                    + bytes(rt.maxMemory()) + ")");
-        }
+        HeapCheck.require(need.heap(), prefix);
     }
 
     /**
@@ -155,17 +134,6 @@ final class MemoryEstimate {
                 + bytes(rt.maxMemory() - freeHeap()) + " afterwards");
         out.initCause(e);
         return out;
-    }
-
-    /** A need of {@code bytes} on the heap alone, as {@link #checkHeap}. */
-    static void check(long bytes, String where) {
-        checkHeap(bytes, where);
-    }
-
-    /** Heap not in use now: the limit minus what is allocated (live or not yet collected). */
-    static long freeHeap() {
-        Runtime rt = Runtime.getRuntime();
-        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 
     /** -XX:MaxDirectMemorySize, or the heap's limit when it is not set (the JVM's own default). */
@@ -187,16 +155,5 @@ final class MemoryEstimate {
             }
         }
         return 0;
-    }
-
-    /** Bytes as a person reads them: exact, then in MiB or GiB. */
-    static String bytes(long bytes) {
-        if (bytes == Long.MAX_VALUE) {
-            return "more than 8 EiB";
-        }
-        double mib = bytes / (1024.0 * 1024.0);
-        String human = mib >= 1024 ? String.format(Locale.ROOT, "%.1f GiB", mib / 1024)
-                : String.format(Locale.ROOT, "%.1f MiB", mib);
-        return String.format(Locale.ROOT, "%,d bytes (%s)", bytes, human);
     }
 }

@@ -1,5 +1,6 @@
 package org.bpa4j;
 
+import org.bpa4j.internal.HeapCheck;
 import org.bpa4j.spi.BlockKernel;
 import org.bpa4j.spi.BpaOptions;
 
@@ -201,7 +202,7 @@ public final class StreamingBpa {
                     + divisor);
         }
         int rows = r1 - r0;
-        MemoryEstimate.checkHeap((long) rows * k * (Float.BYTES + Long.BYTES), "StreamingBpa.blockTopK");
+        HeapCheck.require((long) rows * k * (Float.BYTES + Long.BYTES), "StreamingBpa.blockTopK");
         float[] values = new float[rows * k];
         long[] indices = new long[rows * k];
         kernel.topK(r0, r1, u, v, maxDistance, divisor, labels, k, values, indices, 0);
@@ -223,10 +224,10 @@ public final class StreamingBpa {
         checkK(k, "StreamingBpa.topK");
         if ((long) n * k > MemoryEstimate.MAX_ARRAY) {
             throw new InvalidInputException("StreamingBpa.topK: n·k = " + n + "·" + k + " entries ("
-                    + MemoryEstimate.bytes(topKBytes(n, k)) + ") do not fit in one Java array; choose k <= "
+                    + HeapCheck.bytes(topKBytes(n, k)) + ") do not fit in one Java array; choose k <= "
                     + MemoryEstimate.MAX_ARRAY / n);
         }
-        MemoryEstimate.checkHeap(topKBytes(n, k), "StreamingBpa.topK");
+        HeapCheck.require(topKBytes(n, k), "StreamingBpa.topK");
         int passes = passes();
         int done = 0;
         int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;

@@ -8,10 +8,11 @@ import java.util.concurrent.Callable;
 import org.bpa4j.BamLoss;
 import org.bpa4j.BamResult;
 import org.bpa4j.DType;
-import org.bpa4j.Device;
 import org.bpa4j.InvalidInputException;
 import org.bpa4j.Tensor;
+import org.bpa4j.cli.options.BackendOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,9 +64,8 @@ final class BamCommand implements Callable<Integer> {
             description = "Where dloss/dZT is written (needs --teacher).")
     Path teacherGradOutput;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
-            description = "Backend [auto].")
-    Device backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
             description = "Precision of the computation's input and of the gradients [float32].")
@@ -84,7 +84,7 @@ final class BamCommand implements Callable<Integer> {
 
         BamLoss.Builder builder = BamLoss.builder().largeCrops(largeCrops).localCrops(localCrops)
                 .temperature(temperature).reg(reg).iterations(iterations).topK(topK)
-                .positiveMasking(!noPositiveMasking).device(backend).precision(precision);
+                .positiveMasking(!noPositiveMasking).device(backend.device()).precision(precision);
         if (targetCrops != null) {
             builder.targetCrops(targetCrops);
         }

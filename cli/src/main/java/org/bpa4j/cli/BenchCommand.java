@@ -14,6 +14,7 @@ import org.bpa4j.Device;
 import org.bpa4j.InvalidInputException;
 import org.bpa4j.Metric;
 import org.bpa4j.Tensor;
+import org.bpa4j.cli.options.OutputFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -6,13 +6,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bpa4j.Bpa;
-import org.bpa4j.Device;
 import org.bpa4j.InvalidInputException;
+import org.bpa4j.cli.options.BpaBackendOption;
+import org.bpa4j.fewshot.BundledDigits;
 import org.bpa4j.fewshot.EpisodeEvaluation;
 import org.bpa4j.fewshot.EpisodeEvaluation.Comparison;
 import org.bpa4j.fewshot.EpisodeShape;
+import org.bpa4j.fewshot.FewShotReport;
 import org.bpa4j.fewshot.LabeledData;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,9 +33,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the episodes [1].")
     long seed;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
-            description = "Backend for BPA [auto].")
-    Device backend;
+    @Mixin
+    BpaBackendOption backend;
 
     @Override
     public Integer call() throws IOException {
@@ -41,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
                     + ", got " + episodes);
         }
         LabeledData digits = BundledDigits.load();
-        String backendName = Bpa.builder().device(backend).build().backend().label();
+        String backendName = Bpa.builder().device(backend.device()).build().backend().label();
         PrintWriter out = spec.commandLine().getOut();
         out.println("bpa4j demo: few-shot classification of hand-written digits (UCI, 1797 images of 8x8 pixels).");
         out.println();
@@ -54,10 +56,10 @@ final class DemoCommand implements Callable<Integer> {
                 + " backend...%n%n", episodes, backendName);
         out.flush();
         long t0 = System.nanoTime();
-        Bpa bpa = Bpa.builder().device(backend).build();
+        Bpa bpa = Bpa.builder().device(backend.device()).build();
         for (int shot : List.of(1, 5)) {
             Comparison c = EpisodeEvaluation.compare(digits, new EpisodeShape(5, shot, 15), episodes, seed, bpa);
-            out.println(FewShotCommand.textLine(c));
+            out.println(FewShotReport.textLine(c));
             out.flush();
         }
         out.println(retrievalLine(bpa));

@@ -5,6 +5,7 @@ import org.bpa4j.InvalidInputException;
 import java.io.IOException;
 import org.bpa4j.Bpa;
 import org.bpa4j.Tensor;
+import org.bpa4j.fewshot.BundledDigits;
 import org.bpa4j.fewshot.LabeledData;
 import org.bpa4j.retrieval.EuclideanRanking;
 import org.bpa4j.retrieval.Rerank;

@@ -3,6 +3,7 @@ package org.bpa4j.cli;
 import java.io.IOException;
 import java.util.SplittableRandom;
 import org.bpa4j.InvalidInputException;
+import org.bpa4j.fewshot.BundledDigits;
 import org.bpa4j.fewshot.LabeledData;
 
 /**

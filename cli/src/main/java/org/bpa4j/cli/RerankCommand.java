@@ -1,7 +1,5 @@
 package org.bpa4j.cli;
 
-import org.bpa4j.InvalidInputException;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,12 +7,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bpa4j.Bpa;
 import org.bpa4j.DType;
-import org.bpa4j.Device;
-import org.bpa4j.Metric;
+import org.bpa4j.InvalidInputException;
 import org.bpa4j.Tensor;
+import org.bpa4j.cli.options.BackendOption;
+import org.bpa4j.cli.options.BpaOptionsMixin;
 import org.bpa4j.retrieval.Ranking;
 import org.bpa4j.retrieval.Rerank;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -48,28 +48,11 @@ final class RerankCommand implements Callable<Integer> {
             description = "Keep only each BPA row's M largest entries; distances between these sparse rows.")
     Integer keep;
 
-    @Option(names = "--metric", defaultValue = "cosine", paramLabel = "cosine|euclidean",
-            description = "Cost metric [cosine].")
-    Metric metric;
+    @Mixin
+    BpaOptionsMixin bpaOptions;
 
-    @Option(names = "--reg", defaultValue = "0.1", description = "Entropic regularisation [0.1].")
-    double reg;
-
-    @Option(names = "--iterations", defaultValue = "10", description = "Sinkhorn iterations [10].")
-    int iterations;
-
-    @Option(names = "--sigmoid", description = "Z = sigmoid(logP) instead of exp(logP).")
-    boolean sigmoid;
-
-    @Option(names = "--no-mask-diagonal", description = "Allow self-matching (no masked diagonal).")
-    boolean noMaskDiagonal;
-
-    @Option(names = "--no-max-scale", description = "Do not divide Z by its largest entry.")
-    boolean noMaxScale;
-
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
-            description = "Backend [auto].")
-    Device backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
             description = "Precision of the BPA computation [float32]; D is written in float32.")
@@ -93,8 +76,7 @@ final class RerankCommand implements Callable<Integer> {
                     + gallery + " has d = " + g.cols() + " (shapes " + q.shapeString() + " and " + g.shapeString()
                     + ")");
         }
-        Bpa bpa = Bpa.builder().metric(metric).reg(reg).iterations(iterations).sigmoid(sigmoid)
-                .maskDiagonal(!noMaskDiagonal).maxScale(!noMaxScale).device(backend).precision(precision).build();
+        Bpa bpa = bpaOptions.builder().device(backend.device()).precision(precision).build();
         Rerank.Builder rerank = Rerank.builder().bpa(bpa);
         if (topK != null) {
             rerank.topK(topK);

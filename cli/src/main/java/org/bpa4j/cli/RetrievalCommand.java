@@ -1,7 +1,5 @@
 package org.bpa4j.cli;
 
-import org.bpa4j.InvalidInputException;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -9,9 +7,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bpa4j.Bpa;
-import org.bpa4j.Device;
+import org.bpa4j.InvalidInputException;
+import org.bpa4j.cli.options.BpaBackendOption;
+import org.bpa4j.cli.options.OutputFormat;
 import org.bpa4j.retrieval.RetrievalScore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,9 +41,8 @@ final class RetrievalCommand implements Callable<Integer> {
             description = "Entries kept per BPA row in the keep-M line [200]; 0 leaves that line out.")
     int keep;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
-            description = "Backend for BPA [auto].")
-    Device backend;
+    @Mixin
+    BpaBackendOption backend;
 
     @Option(names = "--write-split", paramLabel = "DIR",
             description = "Also write the split to DIR: query.npy, gallery.npy (float32), query_labels.npy, "
@@ -61,7 +61,7 @@ final class RetrievalCommand implements Callable<Integer> {
         if (writeSplit != null && !Files.isDirectory(writeSplit)) {
             throw new InvalidInputException("--write-split " + writeSplit + ": no such folder");
         }
-        Bpa bpa = Bpa.builder().reg(reg).iterations(iterations).device(backend).build();
+        Bpa bpa = Bpa.builder().reg(reg).iterations(iterations).device(backend.device()).build();
         DigitsRetrieval split = DigitsRetrieval.split(queries, seed);
         int n = split.queries().size() + split.gallery().size();
         if (keep > n) {

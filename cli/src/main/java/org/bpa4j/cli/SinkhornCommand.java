@@ -7,12 +7,13 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bpa4j.DType;
-import org.bpa4j.Device;
 import org.bpa4j.InvalidInputException;
 import org.bpa4j.Sinkhorn;
 import org.bpa4j.SinkhornResult;
 import org.bpa4j.Tensor;
+import org.bpa4j.cli.options.BackendOption;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,9 +61,8 @@ final class SinkhornCommand implements Callable<Integer> {
     @Option(names = "--grad-output", paramLabel = "DM.npy", description = "Where DM is written (needs --grad).")
     Path gradOutput;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
-            description = "Backend [auto].")
-    Device backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
             description = "Precision of the inputs as computed and of the outputs [float32].")
@@ -85,7 +85,7 @@ final class SinkhornCommand implements Callable<Integer> {
         outputs.input(b, "--b");
         outputs.input(grad, "--grad");
 
-        Sinkhorn.Builder builder = Sinkhorn.builder().reg(reg).device(backend).precision(precision);
+        Sinkhorn.Builder builder = Sinkhorn.builder().reg(reg).device(backend.device()).precision(precision);
         if (tolerance != null) {
             builder.tolerance(tolerance);
         }

@@ -5,14 +5,15 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bpa4j.Bpa;
-import org.bpa4j.Device;
 import org.bpa4j.InvalidInputException;
+import org.bpa4j.cli.options.BpaBackendOption;
 import org.bpa4j.fewshot.EpisodeEvaluation;
 import org.bpa4j.fewshot.EpisodeEvaluation.Comparison;
 import org.bpa4j.fewshot.EpisodeShape;
 import org.bpa4j.fewshot.LabeledData;
 import org.bpa4j.train.Linear;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,9 +40,8 @@ final class TrainFewShotCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the split, the training and the episodes [1].")
     long seed;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
-            description = "Backend for BPA [auto].")
-    Device backend;
+    @Mixin
+    BpaBackendOption backend;
 
     @Override
     public Integer call() throws IOException {
@@ -55,7 +55,7 @@ final class TrainFewShotCommand implements Callable<Integer> {
             throw new InvalidInputException("--lr must be a finite number > 0, got " + lr);
         }
         DigitsSplit split = DigitsSplit.of(seed);
-        Bpa bpa = Bpa.builder().device(backend).build();
+        Bpa bpa = Bpa.builder().device(backend.device()).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         out.printf(Locale.ROOT, "Training a linear layer %d->%d (identity at start, Adam lr %s) on %d episodes of"

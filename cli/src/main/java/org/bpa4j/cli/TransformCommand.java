@@ -11,11 +11,13 @@ import org.bpa4j.BpaResult;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
 import org.bpa4j.InvalidInputException;
-import org.bpa4j.Metric;
 import org.bpa4j.Tensor;
 import org.bpa4j.TopKRows;
+import org.bpa4j.cli.options.BackendOption;
+import org.bpa4j.cli.options.BpaOptionsMixin;
 import org.bpa4j.io.NpyArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,24 +42,8 @@ final class TransformCommand implements Callable<Integer> {
             description = "Integer labels of the first L rows: 1-D (L) for every set, or 2-D (B, L) per set.")
     Path labels;
 
-    @Option(names = "--metric", defaultValue = "cosine", paramLabel = "cosine|euclidean",
-            description = "Cost metric [cosine].")
-    Metric metric;
-
-    @Option(names = "--reg", defaultValue = "0.1", description = "Entropic regularisation [0.1].")
-    double reg;
-
-    @Option(names = "--iterations", defaultValue = "10", description = "Sinkhorn iterations [10].")
-    int iterations;
-
-    @Option(names = "--sigmoid", description = "Z = sigmoid(logP) instead of exp(logP).")
-    boolean sigmoid;
-
-    @Option(names = "--no-mask-diagonal", description = "Allow self-matching (no masked diagonal).")
-    boolean noMaskDiagonal;
-
-    @Option(names = "--no-max-scale", description = "Do not divide Z by its largest entry.")
-    boolean noMaxScale;
+    @Mixin
+    BpaOptionsMixin bpaOptions;
 
     @Option(names = "--grad", paramLabel = "G.npy", description = "Gradient of the loss with respect to Z, shaped like Z.")
     Path grad;
@@ -65,9 +51,8 @@ final class TransformCommand implements Callable<Integer> {
     @Option(names = "--grad-output", paramLabel = "DX.npy", description = "Where DX is written (needs --grad).")
     Path gradOutput;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
-            description = "Backend [auto].")
-    Device backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|float64",
             description = "Precision of the computation's input and of Z and DX [float32].")
@@ -119,8 +104,7 @@ final class TransformCommand implements Callable<Integer> {
             }
         }
 
-        Bpa bpa = Bpa.builder().metric(metric).reg(reg).iterations(iterations).sigmoid(sigmoid)
-                .maskDiagonal(!noMaskDiagonal).maxScale(!noMaxScale).device(backend).precision(precision).build();
+        Bpa bpa = bpaOptions.builder().device(backend.device()).precision(precision).build();
         long t0 = System.nanoTime();
         Device used;
         if (g != null) {
@@ -155,8 +139,7 @@ final class TransformCommand implements Callable<Integer> {
         Tensor x = NpyInputs.tensor(input, "--input", precision);
         TopKTransform.checkInput(x, topK, input.toString());
         int[][] perSet = labels == null ? null : readLabels(x);
-        Bpa bpa = Bpa.builder().metric(metric).reg(reg).iterations(iterations).sigmoid(sigmoid)
-                .maskDiagonal(!noMaskDiagonal).maxScale(!noMaxScale).device(backend).build();
+        Bpa bpa = bpaOptions.builder().device(backend.device()).build();
         long t0 = System.nanoTime();
         TopKRows top = TopKTransform.run(bpa, x, topK, perSet == null ? null : perSet[0],
                 spec.commandLine().getErr(), quiet);

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.bpa4j.Tensor;
-import org.bpa4j.bam.BamCases;
+import org.bpa4j.testing.BamCases;
 import org.bpa4j.io.Npy;
 import org.bpa4j.testing.GoldenCase;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.bpa4j.fewshot.BundledDigits;
 import org.bpa4j.fewshot.LabeledData;
 import org.junit.jupiter.api.Test;
 

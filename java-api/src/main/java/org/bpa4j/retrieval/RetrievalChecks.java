@@ -3,6 +3,7 @@ package org.bpa4j.retrieval;
 import org.bpa4j.InvalidInputException;
 import java.util.Locale;
 import org.bpa4j.Tensor;
+import org.bpa4j.internal.HeapCheck;
 
 /** Validation shared by the retrieval entry points; every message names what is wrong and where. */
 final class RetrievalChecks {
@@ -80,16 +81,7 @@ final class RetrievalChecks {
                     + "gallery items has %,d entries (%,d bytes), more than the 2^31 − 1 a Java array may hold; "
                     + "ask for a smaller top-k", where, queries, k, entries, bytes));
         }
-        // the heap free now (limit minus allocated); one collection first, so garbage is not taken for live data
-        Runtime rt = Runtime.getRuntime();
-        if (bytes > rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) {
-            System.gc();
-            long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-            if (bytes > free) {
-                throw new InvalidInputException(String.format(Locale.ROOT, "%s: a ranking of %d queries × %d "
-                        + "gallery items needs about %,d bytes but only %,d of the Java heap is free (-Xmx %,d)",
-                        where, queries, k, bytes, free, rt.maxMemory()));
-            }
-        }
+        HeapCheck.require(bytes, String.format(Locale.ROOT, "%s: a ranking of %d queries × %d gallery items needs "
+                + "about %s", where, queries, k, HeapCheck.bytes(bytes)));
     }
 }

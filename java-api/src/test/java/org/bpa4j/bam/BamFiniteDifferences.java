@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.function.ToDoubleFunction;
 import org.bpa4j.Tensor;
 
-/** A gradient against central differences of a scalar function, in every coordinate (test-jar). */
+/** A gradient against central differences of a scalar function, in every coordinate. */
 public final class BamFiniteDifferences {
     private BamFiniteDifferences() {
     }

@@ -1,5 +1,6 @@
 package org.bpa4j.bam;
 
+import org.bpa4j.testing.BamCases;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

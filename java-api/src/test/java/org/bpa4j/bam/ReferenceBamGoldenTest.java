@@ -1,5 +1,6 @@
 package org.bpa4j.bam;
 
+import org.bpa4j.testing.BamCases;
 import java.util.List;
 import org.bpa4j.DType;
 import org.bpa4j.Device;

@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.bpa4j.DType;
 import org.bpa4j.Tensor;
-import org.bpa4j.bam.BamCases;
+import org.bpa4j.testing.BamCases;
 import org.bpa4j.bam.BamFiniteDifferences;
 import org.bpa4j.spi.BamOptions;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,7 @@ import org.bpa4j.BamResult;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
 import org.bpa4j.Tensor;
-import org.bpa4j.bam.BamCases;
+import org.bpa4j.testing.BamCases;
 import org.bpa4j.spi.BamOptions;
 import org.bpa4j.testing.GoldenCase;
 import org.junit.jupiter.api.Test;

@@ -11,13 +11,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.bpa4j.Bpa;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
-import org.bpa4j.Metric;
 import org.bpa4j.Tensor;
 import org.bpa4j.TopKRows;
+import org.bpa4j.cli.options.BpaOptionsMixin;
 import org.bpa4j.io.Npy;
 import org.bpa4j.io.NpyArray;
 import org.bpa4j.spark.DistributedBpa;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -53,24 +54,8 @@ final class SparkTransformCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "y.npy", description = "Integer labels (L) of the first L rows.")
     Path labels;
 
-    @Option(names = "--metric", defaultValue = "cosine", paramLabel = "cosine|euclidean",
-            description = "Cost metric [cosine].")
-    Metric metric;
-
-    @Option(names = "--reg", defaultValue = "0.1", description = "Entropic regularisation [0.1].")
-    double reg;
-
-    @Option(names = "--iterations", defaultValue = "10", description = "Sinkhorn iterations [10].")
-    int iterations;
-
-    @Option(names = "--sigmoid", description = "Z = sigmoid(logP) instead of exp(logP).")
-    boolean sigmoid;
-
-    @Option(names = "--no-mask-diagonal", description = "Allow self-matching (no masked diagonal).")
-    boolean noMaskDiagonal;
-
-    @Option(names = "--no-max-scale", description = "Do not divide Z by its largest entry.")
-    boolean noMaxScale;
+    @Mixin
+    BpaOptionsMixin bpaOptions;
 
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|reference|cpu|cuda",
             description = "Backend for the row blocks on the executors [auto].")
@@ -98,8 +83,7 @@ final class SparkTransformCommand implements Callable<Integer> {
         if (partitions != null && partitions < 1) {
             throw new InvalidInputException("--partitions must be >= 1, got " + partitions);
         }
-        Bpa bpa = Bpa.builder().metric(metric).reg(reg).iterations(iterations).sigmoid(sigmoid)
-                .maskDiagonal(!noMaskDiagonal).maxScale(!noMaxScale).device(backend).build();
+        Bpa bpa = bpaOptions.builder().device(backend).build();
         JavaSparkContext spark = JavaSparkContext.fromSparkContext(main.session().sparkContext());
         int parts = partitions != null ? partitions : spark.defaultParallelism();
         TopKRows top = DistributedBpa.topK(spark, bpa, x, y, topK, Math.min(parts, x.rows()));

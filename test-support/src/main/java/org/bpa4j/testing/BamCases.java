@@ -1,4 +1,4 @@
-package org.bpa4j.bam;
+package org.bpa4j.testing;
 
 import static org.bpa4j.testing.Closeness.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,9 +10,8 @@ import org.bpa4j.BamResult;
 import org.bpa4j.DType;
 import org.bpa4j.Device;
 import org.bpa4j.Tensor;
-import org.bpa4j.testing.GoldenCase;
 
-/** The golden BAM cases and random embeddings, shared with the other backends' tests (test-jar). */
+/** The golden BAM cases and random embeddings, shared with the other backends' tests. */
 public final class BamCases {
     private BamCases() {
     }

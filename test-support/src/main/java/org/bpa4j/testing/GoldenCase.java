@@ -25,7 +25,7 @@ import org.bpa4j.io.NpyArray;
 
 /**
  * One case of the golden data made with the authors' PyTorch code (test resources {@code golden/KIND/CASE}):
- * its options and arrays. Shared with the other backends' tests through the test-jar.
+ * its options and arrays. Shared with the other backends' tests through bpa4j-test-support.
  */
 public record GoldenCase(String kind, String name, Path folder, Properties properties) {
 
@@ -44,7 +44,7 @@ public record GoldenCase(String kind, String name, Path folder, Properties prope
         }
     }
 
-    /** A folder on the class path: in target/test-classes, or inside the test-jar other modules depend on. */
+    /** A folder on the class path: in a target/ folder, or inside the bpa4j-test-support JAR other modules use. */
     private static synchronized Path pathOf(URI uri) throws IOException {
         if (!"jar".equals(uri.getScheme())) {
             return Path.of(uri);
