@@ -32,11 +32,16 @@ export JAVA_HOME="$JDK"
 cd "$ROOT"
 
 say "building bpa4j-api and bpa4j-native-cuda (with the kernels)"
-mvn -q -pl java-api,native-cuda -am install -DskipTests
+mvn -q -pl java-api,native-cuda -am install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
 say "building the CPU backend and the CLI (optional: the check runs without them)"
 HAVE_CLI=yes
-mvn -q -pl vector-cpu,cli -am install -DskipTests || { say "WARNING: vector-cpu/cli did not build; the bundle has no CLI"; HAVE_CLI=no; }
+mvn -q -pl vector-cpu,cli -am install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true || { say "WARNING: vector-cpu/cli did not build; the bundle has no CLI"; HAVE_CLI=no; }
 
+# A module's own JAR, whatever the version: not its sources, javadoc, classifier or pre-shade copy.
+main_jar() {
+    ls "$1"/target/"$2"-*.jar | grep -v -e '-sources\.jar$' -e '-javadoc\.jar$' -e '-tests\.jar$' \
+        -e '-linux-x86_64\.jar$' -e '/original-' | head -n 1
+}
 NATIVE_JAR=$(ls native-cuda/target/bpa4j-native-cuda-*-linux-x86_64.jar)
 unzip -l "$NATIVE_JAR" > "$GPU_CHECK/.native-jar-listing" 2>&1 || true
 grep -q "META-INF/bpa4j/cuda/bpa4j_kernels.fatbin" "$GPU_CHECK/.native-jar-listing" || die "$NATIVE_JAR has no fatbin"
@@ -47,14 +52,14 @@ rm -rf "$BUNDLE"
 mkdir -p "$BUNDLE/lib" "$BUNDLE/test-classes"
 
 # the project
-cp java-api/target/bpa4j-api-*-SNAPSHOT.jar "$BUNDLE/lib/"
-cp native-cuda/target/bpa4j-native-cuda-*-SNAPSHOT.jar "$NATIVE_JAR" "$BUNDLE/lib/"
+cp "$(main_jar java-api bpa4j-api)" "$BUNDLE/lib/"
+cp "$(main_jar native-cuda bpa4j-native-cuda)" "$NATIVE_JAR" "$BUNDLE/lib/"
 if [ "$HAVE_CLI" = yes ]; then
     # the CLI unshaded (the shaded JAR carries every CUDA preset library, far over the size limit), with
     # picocli and the CPU backend beside it
     "$JDK/bin/jar" --create --file "$BUNDLE/lib/bpa4j-cli-classes.jar" -C cli/target/classes . \
         -C cli-options/target/classes .
-    cp vector-cpu/target/bpa4j-vector-cpu-*-SNAPSHOT.jar "$BUNDLE/lib/"
+    cp "$(main_jar vector-cpu bpa4j-vector-cpu)" "$BUNDLE/lib/"
     cp "$(ls "$M2"/info/picocli/picocli/*/picocli-*.jar | grep -v -e sources -e javadoc | sort -V | tail -1)" "$BUNDLE/lib/"
 fi
 
