@@ -226,7 +226,7 @@ public final class StreamingBpa {
                     + MemoryEstimate.bytes(topKBytes(n, k)) + ") do not fit in one Java array; choose k <= "
                     + MemoryEstimate.MAX_ARRAY / n);
         }
-        MemoryEstimate.checkHeap(topKBytes(n, k), "StreamingBpa.topK");
+        MemoryEstimate.checkHeap(topKBytes(n, k) + kernel.everyRowLogSumExpBytes(), "StreamingBpa.topK");
         int passes = passes();
         int done = 0;
         int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
@@ -261,13 +261,14 @@ public final class StreamingBpa {
         return new TopKRows(0, n, k, values, indices);
     }
 
-    /** out_i = −LSE_j(logK_ij + dual_j) for every row, block by block; max and sum keep the log-sum-exps. */
+    /**
+     * out_i = −LSE_j(logK_ij + dual_j) for every row in one {@link BlockKernel#everyRowLogSumExp} (which may use
+     * the cost's symmetry); max and sum keep the log-sum-exps.
+     */
     private void rowStep(int blocks, double[] dual, double cost, double[] max, double[] sum, double[] out) {
+        kernel.everyRowLogSumExp(dual, cost, max, sum);
         kernel.forEach(blocks, b -> {
-            int r0 = b * BLOCK_ROWS;
-            int r1 = end(b);
-            kernel.rowLogSumExp(r0, r1, dual, cost, max, sum, r0);
-            for (int i = r0; i < r1; i++) {
+            for (int i = b * BLOCK_ROWS; i < end(b); i++) {
                 out[i] = -(max[i] + StrictMath.log(sum[i]));
             }
         });
