@@ -33,7 +33,8 @@ import org.bpa4j.spi.BpaOptions;
  * </ol>
  * That is 2T + 1 passes over the rows (one more for the euclidean max). Every block operation's result depends
  * only on its arguments, so a retried task gives the same bits, and the result equals {@link #topK}'s up to the
- * order of the column merges' floating-point additions.
+ * grouping of the floating-point additions ({@link #topK} runs each half-step as one
+ * {@link BlockKernel#everyRowLogSumExp}, which may serve two row blocks from one cost tile).
  */
 public final class StreamingBpa {
     /** Rows per block of {@link #topK}: fixed, so that results never depend on the thread count. */
@@ -214,8 +215,11 @@ public final class StreamingBpa {
     }
 
     /**
-     * (d) Every row's k largest entries of Z, the block operations above run on the backend's threads in blocks
-     * of {@link #BLOCK_ROWS} rows; bit for bit the same whatever the thread count.
+     * (d) Every row's k largest entries of Z on the backend's threads: each half-step is one
+     * {@link BlockKernel#everyRowLogSumExp} over all rows (the CPU backend computes each cost tile once for a
+     * row block and, transposed, its mirror block: about half the FMAs of {@link #blockRows} over every block),
+     * the top-k pass the block operation in blocks of {@link #BLOCK_ROWS} rows; bit for bit the same whatever the
+     * thread count.
      *
      * @param progress told after each of the {@link #passes} passes, or null
      */

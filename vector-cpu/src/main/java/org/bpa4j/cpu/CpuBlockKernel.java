@@ -1,6 +1,7 @@
 package org.bpa4j.cpu;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -16,9 +17,11 @@ import org.bpa4j.spi.BpaOptions;
  * the columns is recomputed chunk by chunk of {@link #CHUNK} columns with {@link SymmetricGram}'s register-tile
  * micro-kernel on panels of every row packed once, turned into logK in the tile's epilogue, and reduced at once:
  * an online log-sum-exp per row (max, then Σ exp rescaled when the max grows) or a k-largest selection. Memory:
- * the rows and their packed copy (2·n·d floats) and a chunk buffer per thread. Every row's arithmetic runs in a
- * fixed order over the chunks, whatever block or thread it falls in, so results are the same bits on any thread
- * count and for any blocking.
+ * the rows and their packed copy (2·n·d floats), a chunk buffer per thread, and for the whole-set half-step
+ * ({@link #everyRowLogSumExp}, which uses the cost's symmetry) n·B partial (max, sum) pairs, B ≤ 32 column
+ * blocks. The per-block operations run every row's arithmetic in a fixed order over the chunks, whatever block or
+ * thread it falls in, so their results are the same bits on any thread count and for any blocking; the
+ * whole-set half-step's depend only on n, never on the threads.
  */
 final class CpuBlockKernel implements BlockKernel {
     private static final VectorSpecies<Float> F = RowKernels.F;
@@ -45,6 +48,8 @@ final class CpuBlockKernel implements BlockKernel {
     private final float[] packed;
     private final ThreadTeam team;
     private final ThreadLocal<Scratch> scratch;
+    /** The last symmetric sweep's partials, for the next one (null while a sweep holds them). */
+    private final AtomicReference<Partials> spare = new AtomicReference<>();
 
     CpuBlockKernel(BpaOptions options, Tensor x, ThreadTeam team) {
         this.options = options;
@@ -68,6 +73,19 @@ final class CpuBlockKernel implements BlockKernel {
         final float[] tile = new float[MR * NR];
         final float[] chunk = new float[ROWS * CHUNK + L];
         final float[] lanes = new float[L];
+        /** The symmetric sweep's rows of one pass and columns of one tile: running (max, sum), reused. */
+        final float[] runMax = new float[ROWS];
+        final double[] runSum = new double[ROWS];
+        float[] colMax = new float[0];
+        double[] colSum = new double[0];
+
+        /** colMax and colSum of at least {@code size} entries. */
+        void columns(int size) {
+            if (colMax.length < size) {
+                colMax = new float[size];
+                colSum = new double[size];
+            }
+        }
 
         Scratch(int d) {
             // whole MR-row panels: ROWS need not be a multiple of MR (6 rows where the CPU has 16 vector registers)
@@ -246,7 +264,8 @@ final class CpuBlockKernel implements BlockKernel {
      * the first. That is (B + 1)/(2B) of the rows-times-columns FMAs; the exponentials stay n². Each (row, column
      * block) partial is made by exactly one task in a fixed order, and a row's B partials are merged in column-block
      * order, so the bits do not depend on the thread count. Heap: the partials, n·B·(4 + 8) bytes
-     * ({@link #everyRowLogSumExpBytes}), and per tile its block's column state.
+     * ({@link #everyRowLogSumExpBytes}; 21.6 MB at n = 60,000, 37 MB at n = 100,000), kept by the kernel for its
+     * next sweep, and per thread one block's column state (12 bytes a column).
      */
     @Override
     public void everyRowLogSumExp(double[] dual, double maxDistance, double[] max, double[] sum) {
@@ -254,8 +273,12 @@ final class CpuBlockKernel implements BlockKernel {
         float toLogK = toLogK(maxDistance);
         int width = sweepBlock(n);
         int blocks = (n + width - 1) / width;
-        float[] partMax = new float[blocks * n];
-        double[] partSum = new double[blocks * n];
+        Partials parts = spare.getAndSet(null);
+        if (parts == null) {
+            parts = new Partials(new float[blocks * n], new double[blocks * n]);
+        }
+        float[] partMax = parts.max();
+        double[] partSum = parts.sum();
         int[] tileRow = new int[blocks * (blocks + 1) / 2];
         int[] tileColumn = new int[tileRow.length];
         int t = 0;
@@ -284,6 +307,12 @@ final class CpuBlockKernel implements BlockKernel {
                 sum[i] = total;
             }
         });
+        // every entry is rewritten by the next sweep: kept for it (a concurrent sweep makes its own)
+        spare.set(parts);
+    }
+
+    /** The symmetric sweep's per-(row, column block) partials, block-major: [block·n + row]. */
+    private record Partials(float[] max, double[] sum) {
     }
 
     /**
@@ -297,12 +326,14 @@ final class CpuBlockKernel implements BlockKernel {
         int j0 = bj * width;
         int j1 = Math.min(n, j0 + width);
         boolean mirror = bi != bj;
-        float[] runMax = new float[ROWS];
-        double[] runSum = new double[ROWS];
-        float[] colMax = mirror ? new float[j1 - j0 + L] : null;
-        double[] colSum = mirror ? new double[j1 - j0 + L] : null;
+        float[] runMax = s.runMax;
+        double[] runSum = s.runSum;
+        s.columns(j1 - j0 + L);
+        float[] colMax = s.colMax;
+        double[] colSum = s.colSum;
         if (mirror) {
-            Arrays.fill(colMax, Float.NEGATIVE_INFINITY);
+            Arrays.fill(colMax, 0, j1 - j0 + L, Float.NEGATIVE_INFINITY);
+            Arrays.fill(colSum, 0, j1 - j0 + L, 0);
         }
         for (int b0 = i0; b0 < i1; b0 += ROWS) {
             int count = Math.min(ROWS, i1 - b0);
