@@ -34,7 +34,8 @@ import org.bpa4j.spi.BpaOptions;
  * </ol>
  * That is 2T + 1 passes over the rows (one more for the euclidean max). Every block operation's result depends
  * only on its arguments, so a retried task gives the same bits, and the result equals {@link #topK}'s up to the
- * order of the column merges' floating-point additions.
+ * grouping of the floating-point additions ({@link #topK} runs each half-step as one
+ * {@link BlockKernel#everyRowLogSumExp}, which may serve two row blocks from one cost tile).
  */
 public final class StreamingBpa {
     /** Rows per block of {@link #topK}: fixed, so that results never depend on the thread count. */
@@ -215,8 +216,11 @@ public final class StreamingBpa {
     }
 
     /**
-     * (d) Every row's k largest entries of Z, the block operations above run on the backend's threads in blocks
-     * of {@link #BLOCK_ROWS} rows; bit for bit the same whatever the thread count.
+     * (d) Every row's k largest entries of Z on the backend's threads: each half-step is one
+     * {@link BlockKernel#everyRowLogSumExp} over all rows (the CPU backend computes each cost tile once for a
+     * row block and, transposed, its mirror block: about half the FMAs of {@link #blockRows} over every block),
+     * the top-k pass the block operation in blocks of {@link #BLOCK_ROWS} rows; bit for bit the same whatever the
+     * thread count.
      *
      * @param progress told after each of the {@link #passes} passes, or null
      */
@@ -227,7 +231,7 @@ public final class StreamingBpa {
                     + HeapCheck.bytes(topKBytes(n, k)) + ") do not fit in one Java array; choose k <= "
                     + MemoryEstimate.MAX_ARRAY / n);
         }
-        HeapCheck.require(topKBytes(n, k), "StreamingBpa.topK");
+        HeapCheck.require(topKBytes(n, k) + kernel.everyRowLogSumExpBytes(), "StreamingBpa.topK");
         int passes = passes();
         int done = 0;
         int blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
@@ -262,13 +266,14 @@ public final class StreamingBpa {
         return new TopKRows(0, n, k, values, indices);
     }
 
-    /** out_i = −LSE_j(logK_ij + dual_j) for every row, block by block; max and sum keep the log-sum-exps. */
+    /**
+     * out_i = −LSE_j(logK_ij + dual_j) for every row in one {@link BlockKernel#everyRowLogSumExp} (which may use
+     * the cost's symmetry); max and sum keep the log-sum-exps.
+     */
     private void rowStep(int blocks, double[] dual, double cost, double[] max, double[] sum, double[] out) {
+        kernel.everyRowLogSumExp(dual, cost, max, sum);
         kernel.forEach(blocks, b -> {
-            int r0 = b * BLOCK_ROWS;
-            int r1 = end(b);
-            kernel.rowLogSumExp(r0, r1, dual, cost, max, sum, r0);
-            for (int i = r0; i < r1; i++) {
+            for (int i = b * BLOCK_ROWS; i < end(b); i++) {
                 out[i] = -(max[i] + StrictMath.log(sum[i]));
             }
         });

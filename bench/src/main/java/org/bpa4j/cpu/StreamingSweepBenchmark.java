@@ -22,8 +22,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One streaming Sinkhorn half-step (README "Large sets": every block's rows against all n columns, the cost
  * recomputed by the micro-kernel, reduced to row log-sum-exps) against the dense cost GEMM on the same threads.
- * The half-step does n²·d FMAs (and n² exps); the dense symmetric GEMM n²·d/2. Throughput ratio =
- * (n²d / halfStep) / (n²d/2 / denseCostGemm) = denseCostGemm · 2 / halfStep.
+ * The per-block half-step ({@code streamingHalfStep}, what a distributed caller's blockRows runs) does n²·d FMAs
+ * (and n² exps); the dense symmetric GEMM n²·d/2. Throughput ratio = (n²d / halfStep) / (n²d/2 / denseCostGemm)
+ * = denseCostGemm · 2 / halfStep. The symmetric half-step ({@code symmetricHalfStep}, what StreamingBpa.topK
+ * runs: one tile per pair of column blocks) does about n²·d/2 FMAs (B + 1 of 2B tiles' worth, B blocks) and
+ * the same n² exps.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -78,6 +81,13 @@ public class StreamingSweepBenchmark {
             int r1 = Math.min(n, r0 + StreamingBpa.BLOCK_ROWS);
             kernel.rowLogSumExp(r0, r1, dual, 0, max, sum, r0);
         });
+        return sum;
+    }
+
+    /** The half-step as StreamingBpa.topK runs it: each cost tile serves its rows and, transposed, its columns. */
+    @Benchmark
+    public double[] symmetricHalfStep() {
+        kernel.everyRowLogSumExp(dual, 0, max, sum);
         return sum;
     }
 }

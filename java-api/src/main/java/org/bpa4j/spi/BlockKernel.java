@@ -35,6 +35,31 @@ public interface BlockKernel {
      */
     void rowLogSumExp(int r0, int r1, double[] dual, double maxDistance, double[] max, double[] sum, int at);
 
+    /** Rows per task of the default {@link #everyRowLogSumExp}: fixed, so that its bits never depend on the threads. */
+    int SWEEP_BLOCK_ROWS = 256;
+
+    /**
+     * One whole Sinkhorn half-step: the row log-sum-exps of every row i &lt; n against {@code dual} (length n), as
+     * {@link #rowLogSumExp} over [0, n) writes them to max[i] and sum[i]. A kernel may compute it differently from
+     * the per-block operation (e.g. one cost tile C[I, J] serving both row block I against dual_J and, transposed,
+     * row block J against dual_I, since C is symmetric), so its last bits may differ from {@link #rowLogSumExp}'s;
+     * they must not depend on the thread count. The default runs {@link #rowLogSumExp} on blocks of
+     * {@link #SWEEP_BLOCK_ROWS} rows on {@link #forEach}.
+     */
+    default void everyRowLogSumExp(double[] dual, double maxDistance, double[] max, double[] sum) {
+        int n = rows();
+        int blocks = (n + SWEEP_BLOCK_ROWS - 1) / SWEEP_BLOCK_ROWS;
+        forEach(blocks, b -> {
+            int r0 = b * SWEEP_BLOCK_ROWS;
+            rowLogSumExp(r0, Math.min(n, r0 + SWEEP_BLOCK_ROWS), dual, maxDistance, max, sum, r0);
+        });
+    }
+
+    /** Heap bytes one {@link #everyRowLogSumExp} call allocates for itself (its partial sums); 0 by default. */
+    default long everyRowLogSumExpBytes() {
+        return 0;
+    }
+
     /**
      * The block's partial column log-sum-exps against the dual of its rows: for every column j &lt; n,
      * max[j] = max_{i in [r0, r1)} (dual_i + logK_ij) and sum[j] = Σ_{i in [r0, r1)} exp(dual_i + logK_ij − max[j])

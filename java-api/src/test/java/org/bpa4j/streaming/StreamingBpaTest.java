@@ -14,14 +14,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.bpa4j.Bpa;
+import org.bpa4j.DType;
 import org.bpa4j.Device;
 import org.bpa4j.Metric;
 import org.bpa4j.PartialLogSumExp;
 import org.bpa4j.StreamingBpa;
 import org.bpa4j.Tensor;
 import org.bpa4j.TopKRows;
+import org.bpa4j.spi.BlockKernel;
+import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.testing.DenseTopK;
 import org.bpa4j.testing.RandomTensors;
+import org.bpa4j.testing.StreamingOnBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -124,6 +128,31 @@ class StreamingBpaTest {
             assertEquals(rows[j], columns[j], 1e-12 * Math.abs(rows[j]) + 1e-12, "column " + j);
         }
         assertEquals(s.blockRows(3, 9, dual), s.blockRows(3, 9, dual), "a recomputed block gives the same bits");
+    }
+
+    /**
+     * BlockKernel's default whole-set half-step (what topK runs on a backend without its own) is the per-block
+     * operation over blocks of SWEEP_BLOCK_ROWS rows: the same bits as one call over [0, n), and no heap of its own.
+     */
+    @Test
+    void theDefaultWholeSetHalfStepIsThePerBlockOperation() {
+        int n = 2 * BlockKernel.SWEEP_BLOCK_ROWS + 37;
+        Tensor x = RandomTensors.gaussian(14, n, 3);
+        double[] dual = RandomTensors.gaussian(15, n).toDoubleArray();
+        for (Metric metric : Metric.values()) {
+            BlockKernel kernel = StreamingOnBackend.reference().blockKernel(
+                    new BpaOptions(metric, 0.1, 7, false, true, true, DType.FLOAT64), x);
+            double scale = kernel.maxDistance(0, n);
+            double[] max = new double[n];
+            double[] sum = new double[n];
+            kernel.everyRowLogSumExp(dual, scale, max, sum);
+            double[] oneMax = new double[n];
+            double[] oneSum = new double[n];
+            kernel.rowLogSumExp(0, n, dual, scale, oneMax, oneSum, 0);
+            assertArrayEquals(oneMax, max, metric + ": max");
+            assertArrayEquals(oneSum, sum, metric + ": sum");
+            assertEquals(0, kernel.everyRowLogSumExpBytes(), metric + ": heap of its own");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.bpa4j.cpu;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -16,9 +17,11 @@ import org.bpa4j.spi.BpaOptions;
  * the columns is recomputed chunk by chunk of {@link #CHUNK} columns with {@link SymmetricGram}'s register-tile
  * micro-kernel on panels of every row packed once, turned into logK in the tile's epilogue, and reduced at once:
  * an online log-sum-exp per row (max, then Σ exp rescaled when the max grows) or a k-largest selection. Memory:
- * the rows and their packed copy (2·n·d floats) and a chunk buffer per thread. Every row's arithmetic runs in a
- * fixed order over the chunks, whatever block or thread it falls in, so results are the same bits on any thread
- * count and for any blocking.
+ * the rows and their packed copy (2·n·d floats), a chunk buffer per thread, and for the whole-set half-step
+ * ({@link #everyRowLogSumExp}, which uses the cost's symmetry) n·B partial (max, sum) pairs, B ≤ 32 column
+ * blocks. The per-block operations run every row's arithmetic in a fixed order over the chunks, whatever block or
+ * thread it falls in, so their results are the same bits on any thread count and for any blocking; the
+ * whole-set half-step's depend only on n, never on the threads.
  */
 final class CpuBlockKernel implements BlockKernel {
     private static final VectorSpecies<Float> F = RowKernels.F;
@@ -31,6 +34,7 @@ final class CpuBlockKernel implements BlockKernel {
     /** Rows per pass over the chunks: the chunk buffer is ROWS × CHUNK floats. */
     static final int ROWS = 128;
     private static final double MASKED_COST = 1e5;
+    private static final int SWEEP_BLOCK_ROWS = BlockKernel.SWEEP_BLOCK_ROWS;
 
     private final BpaOptions options;
     private final int n;
@@ -44,6 +48,8 @@ final class CpuBlockKernel implements BlockKernel {
     private final float[] packed;
     private final ThreadTeam team;
     private final ThreadLocal<Scratch> scratch;
+    /** The last symmetric sweep's partials, for the next one (null while a sweep holds them). */
+    private final AtomicReference<Partials> spare = new AtomicReference<>();
 
     CpuBlockKernel(BpaOptions options, Tensor x, ThreadTeam team) {
         this.options = options;
@@ -67,6 +73,19 @@ final class CpuBlockKernel implements BlockKernel {
         final float[] tile = new float[MR * NR];
         final float[] chunk = new float[ROWS * CHUNK + L];
         final float[] lanes = new float[L];
+        /** The symmetric sweep's rows of one pass and columns of one tile: running (max, sum), reused. */
+        final float[] runMax = new float[ROWS];
+        final double[] runSum = new double[ROWS];
+        float[] colMax = new float[0];
+        double[] colSum = new double[0];
+
+        /** colMax and colSum of at least {@code size} entries. */
+        void columns(int size) {
+            if (colMax.length < size) {
+                colMax = new float[size];
+                colSum = new double[size];
+            }
+        }
 
         Scratch(int d) {
             // whole MR-row panels: ROWS need not be a multiple of MR (6 rows where the CPU has 16 vector registers)
@@ -220,6 +239,147 @@ final class CpuBlockKernel implements BlockKernel {
     }
 
     /**
+     * Columns per block of the symmetric sweep: a multiple of CHUNK, at least 512 and large enough that there are at
+     * most {@link #SWEEP_MAX_BLOCKS} blocks (so the partials stay O(n)). Depends only on n, never on the threads.
+     */
+    static int sweepBlock(int n) {
+        int perBlock = (n + SWEEP_MAX_BLOCKS - 1) / SWEEP_MAX_BLOCKS;
+        return Math.max(512, (perBlock + CHUNK - 1) / CHUNK * CHUNK);
+    }
+
+    /** The most column blocks of the symmetric sweep: its partials are n·blocks·12 bytes (≤ 38 MB at n = 100,000). */
+    static final int SWEEP_MAX_BLOCKS = 32;
+
+    @Override
+    public long everyRowLogSumExpBytes() {
+        int width = sweepBlock(n);
+        long blocks = (n + width - 1) / width;
+        return blocks * n * (Float.BYTES + Double.BYTES);
+    }
+
+    /**
+     * The half-step with the cost's symmetry: the columns are cut into B blocks of {@link #sweepBlock} and each tile
+     * C[I, J], I ≤ J, is computed once, by one task, giving the partial (max, sum) of row block I over the columns J
+     * (against dual_J) and, read by columns, of row block J over the columns I (against dual_I); a diagonal tile only
+     * the first. That is (B + 1)/(2B) of the rows-times-columns FMAs; the exponentials stay n². Each (row, column
+     * block) partial is made by exactly one task in a fixed order, and a row's B partials are merged in column-block
+     * order, so the bits do not depend on the thread count. Heap: the partials, n·B·(4 + 8) bytes
+     * ({@link #everyRowLogSumExpBytes}; 21.6 MB at n = 60,000, 37 MB at n = 100,000), kept by the kernel for its
+     * next sweep, and per thread one block's column state (12 bytes a column).
+     */
+    @Override
+    public void everyRowLogSumExp(double[] dual, double maxDistance, double[] max, double[] sum) {
+        float[] df = toFloats(dual);
+        float toLogK = toLogK(maxDistance);
+        int width = sweepBlock(n);
+        int blocks = (n + width - 1) / width;
+        Partials parts = spare.getAndSet(null);
+        if (parts == null) {
+            parts = new Partials(new float[blocks * n], new double[blocks * n]);
+        }
+        float[] partMax = parts.max();
+        double[] partSum = parts.sum();
+        int[] tileRow = new int[blocks * (blocks + 1) / 2];
+        int[] tileColumn = new int[tileRow.length];
+        int t = 0;
+        for (int bi = 0; bi < blocks; bi++) {
+            for (int bj = bi; bj < blocks; bj++) {
+                tileRow[t] = bi;
+                tileColumn[t++] = bj;
+            }
+        }
+        team.forEach(tileRow.length, tile -> sweepTile(tileRow[tile], tileColumn[tile], width, df, toLogK, partMax,
+                partSum));
+        int rowBlocks = (n + SWEEP_BLOCK_ROWS - 1) / SWEEP_BLOCK_ROWS;
+        team.forEach(rowBlocks, b -> {
+            for (int i = b * SWEEP_BLOCK_ROWS; i < Math.min(n, (b + 1) * SWEEP_BLOCK_ROWS); i++) {
+                float top = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < blocks; c++) {
+                    top = Math.max(top, partMax[c * n + i]);
+                }
+                double total = 0;
+                for (int c = 0; c < blocks; c++) {
+                    float m = partMax[c * n + i];
+                    double part = partSum[c * n + i];
+                    total += m == top ? part : part * StrictMath.exp((double) m - top);
+                }
+                max[i] = top;
+                sum[i] = total;
+            }
+        });
+        // every entry is rewritten by the next sweep: kept for it (a concurrent sweep makes its own)
+        spare.set(parts);
+    }
+
+    /** The symmetric sweep's per-(row, column block) partials, block-major: [block·n + row]. */
+    private record Partials(float[] max, double[] sum) {
+    }
+
+    /**
+     * Tile (I, J) of the symmetric sweep: the partials of rows I over columns J into partMax/partSum[J·n + i] and,
+     * when I &lt; J, of rows J over columns I into [I·n + j], online over the chunks and the row passes in order.
+     */
+    private void sweepTile(int bi, int bj, int width, float[] dual, float toLogK, float[] partMax, double[] partSum) {
+        Scratch s = scratch.get();
+        int i0 = bi * width;
+        int i1 = Math.min(n, i0 + width);
+        int j0 = bj * width;
+        int j1 = Math.min(n, j0 + width);
+        boolean mirror = bi != bj;
+        float[] runMax = s.runMax;
+        double[] runSum = s.runSum;
+        s.columns(j1 - j0 + L);
+        float[] colMax = s.colMax;
+        double[] colSum = s.colSum;
+        if (mirror) {
+            Arrays.fill(colMax, 0, j1 - j0 + L, Float.NEGATIVE_INFINITY);
+            Arrays.fill(colSum, 0, j1 - j0 + L, 0);
+        }
+        for (int b0 = i0; b0 < i1; b0 += ROWS) {
+            int count = Math.min(ROWS, i1 - b0);
+            packRows(s, b0, count);
+            Arrays.fill(runMax, Float.NEGATIVE_INFINITY);
+            Arrays.fill(runSum, 0);
+            for (int ch = j0; ch < j1; ch += CHUNK) {
+                int chEnd = Math.min(j1, ch + CHUNK);
+                int len = chEnd - ch;
+                logKChunk(s, b0, count, ch, chEnd, toLogK);
+                for (int r = 0; r < count; r++) {
+                    rowChunk(s, r * CHUNK, dual, ch, len, runMax, runSum, r);
+                }
+                if (mirror) {
+                    ColumnLogSumExp.chunk(s.chunk, CHUNK, count, len, dual, b0, colMax, colSum, ch - j0, s.lanes);
+                }
+            }
+            for (int r = 0; r < count; r++) {
+                partMax[bj * n + b0 + r] = runMax[r];
+                partSum[bj * n + b0 + r] = runSum[r];
+            }
+        }
+        if (mirror) {
+            for (int j = j0; j < j1; j++) {
+                partMax[bi * n + j] = colMax[j - j0];
+                partSum[bi * n + j] = colSum[j - j0];
+            }
+        }
+    }
+
+    /** One chunk row (len columns from column c of dual) into row r's running (max, sum): max first, then Σ exp. */
+    private static void rowChunk(Scratch s, int o, float[] dual, int c, int len, float[] runMax, double[] runSum,
+            int r) {
+        float m = maxOfSum(s.chunk, o, dual, c, len);
+        float top = runMax[r];
+        if (m > top) {
+            if (top != Float.NEGATIVE_INFINITY) {
+                runSum[r] *= StrictMath.exp((double) top - m);
+            }
+            runMax[r] = m;
+            top = m;
+        }
+        runSum[r] += expSum(s.chunk, o, dual, c, top, len, s.lanes);
+    }
+
+    /**
      * For the rows i in [r0, r1): max[at + i − r0] = m_i = max_{j in [c0, c1)} (logK_ij + dual_j), sum = Σ exp(… − m_i),
      * online over the chunks in column order.
      */
@@ -239,17 +399,7 @@ final class CpuBlockKernel implements BlockKernel {
                 int from = Math.max(c0, ch);
                 int len = chEnd - from;
                 for (int r = 0; r < count; r++) {
-                    int o = r * CHUNK + (from - ch);
-                    float m = maxOfSum(s.chunk, o, dual, from, len);
-                    float top = runMax[r];
-                    if (m > top) {
-                        if (top != Float.NEGATIVE_INFINITY) {
-                            runSum[r] *= StrictMath.exp((double) top - m);
-                        }
-                        runMax[r] = m;
-                        top = m;
-                    }
-                    runSum[r] += expSum(s.chunk, o, dual, from, top, len, s.lanes);
+                    rowChunk(s, r * CHUNK + (from - ch), dual, from, len, runMax, runSum, r);
                 }
             }
             for (int r = 0; r < count; r++) {

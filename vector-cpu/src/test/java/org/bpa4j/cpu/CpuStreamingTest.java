@@ -15,6 +15,8 @@ import org.bpa4j.StreamingBpa;
 import org.bpa4j.testing.StreamingOnBackend;
 import org.bpa4j.Tensor;
 import org.bpa4j.TopKRows;
+import org.bpa4j.spi.BlockKernel;
+import org.bpa4j.spi.BpaOptions;
 import org.bpa4j.testing.DenseTopK;
 import org.bpa4j.testing.RandomTensors;
 import org.junit.jupiter.api.Test;
@@ -108,6 +110,69 @@ class CpuStreamingTest {
                 assertEquals(rowsCpu[i], split[i], 0.0, metric + ": a row's bits do not depend on its block");
             }
         }
+    }
+
+    /**
+     * n = 1300 cuts the symmetric sweep into three column blocks of {@link CpuBlockKernel#sweepBlock} (the last
+     * ragged), so its mirrored (column-read) tiles run: every row's log-sum-exp equals the reference kernel's and
+     * the per-block operation's, with the same bits on 1, 2 and 3 threads.
+     */
+    @Test
+    void theSymmetricSweepEqualsTheRowLogSumExpsOnAnyThreadCount() {
+        int n = 1300;
+        assertEquals(3, (n + CpuBlockKernel.sweepBlock(n) - 1) / CpuBlockKernel.sweepBlock(n), "column blocks");
+        Tensor x = RandomTensors.gaussian(49, n, 21).to(DType.FLOAT32);
+        double[] dual = RandomTensors.gaussian(50, n).toDoubleArray();
+        for (Metric metric : Metric.values()) {
+            for (boolean mask : new boolean[] {true, false}) {
+                String what = metric + " mask=" + mask;
+                BpaOptions options = new BpaOptions(metric, 0.1, 6, false, mask, true, DType.FLOAT32);
+                BlockKernel reference = StreamingOnBackend.reference().blockKernel(options, x);
+                CpuBlockKernel one = new CpuBlockKernel(options, x, ThreadTeam.of(1));
+                double scale = one.maxDistance(0, n);
+                double refScale = reference.maxDistance(0, n);
+                double[] refMax = new double[n];
+                double[] refSum = new double[n];
+                reference.rowLogSumExp(0, n, dual, refScale, refMax, refSum, 0);
+                double[] rowMax = new double[n];
+                double[] rowSum = new double[n];
+                one.rowLogSumExp(0, n, dual, scale, rowMax, rowSum, 0);
+                double[] max = new double[n];
+                double[] sum = new double[n];
+                one.everyRowLogSumExp(dual, scale, max, sum);
+                for (int i = 0; i < n; i++) {
+                    double lse = max[i] + Math.log(sum[i]);
+                    double ref = refMax[i] + Math.log(refSum[i]);
+                    double tolerance = 2e-5 * (1 + Math.abs(ref));
+                    assertEquals(ref, lse, tolerance, what + ": row " + i + " against the reference");
+                    assertEquals(rowMax[i] + Math.log(rowSum[i]), lse, tolerance, what + ": row " + i
+                            + " against the per-block operation");
+                }
+                for (int threads : new int[] {2, 3}) {
+                    double[] moreMax = new double[n];
+                    double[] moreSum = new double[n];
+                    new CpuBlockKernel(options, x, ThreadTeam.of(threads)).everyRowLogSumExp(dual, scale, moreMax,
+                            moreSum);
+                    assertArrayEquals(max, moreMax, what + ", " + threads + " threads: max");
+                    assertArrayEquals(sum, moreSum, what + ", " + threads + " threads: sum");
+                }
+            }
+        }
+    }
+
+    /** The whole top-k through the symmetric sweep's three column blocks, against the dense reference. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("twoMetrics")
+    void topKOverSeveralSweepBlocksEqualsTheDenseReferenceTopK(Metric metric) {
+        Tensor x = RandomTensors.gaussian(51 + metric.ordinal(), 1300, 13).to(DType.FLOAT32);
+        Tensor dense = options(metric, false, true, true).device(Device.REFERENCE).build().transform(x, LABELS);
+        TopKRows top = StreamingOnBackend.streaming(new CpuBackend(2), options(metric, false, true, true).build(), x,
+                LABELS).topK(9);
+        DenseTopK.assertMatches(dense, top, 1e-4, metric + " top-9 over three sweep blocks");
+    }
+
+    static Stream<Metric> twoMetrics() {
+        return Stream.of(Metric.values());
     }
 
     @Test
