@@ -213,6 +213,7 @@ public final class Tensor {
      * @throws NullPointerException when dtype is null
      */
     public static Tensor zeros(DType dtype, int... shape) {
+        InputChecks.notNull(dtype, "Tensor.zeros: dtype");
         long size = checkShape(shape, "Tensor.zeros");
         if ((double) size * dtype.byteSize() >= CHECKED_BYTES) {
             // every tensor a size given by a caller scales is checked, not only those a call's estimate names
@@ -525,6 +526,7 @@ public final class Tensor {
      * @throws InvalidInputException when the copy cannot fit in the memory that is free
      */
     public Tensor to(DType target) {
+        InputChecks.notNull(target, "Tensor.to: target");
         if (target == dtype) {
             return this;
         }

@@ -96,6 +96,11 @@ public final class EpisodeSampler {
      * @throws ArrayIndexOutOfBoundsException when dest is too short from offset (nothing is checked first)
      */
     public int[] next(float[] dest, int offset) {
+        long needed = (long) shape.rows() * data.dim();
+        if (dest == null || offset < 0 || offset > dest.length - needed) {
+            throw new org.bpa4j.InvalidInputException("EpisodeSampler.next: dest must hold " + needed
+                    + " values from offset " + offset + ", has length " + (dest == null ? "null" : dest.length));
+        }
         int way = shape.way();
         int perClass = shape.shot() + shape.queries();
         int[] classes = pickDistinct(eligible, way);

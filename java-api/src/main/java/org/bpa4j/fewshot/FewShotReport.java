@@ -23,9 +23,12 @@ public final class FewShotReport {
      * @param seed the seed of the episodes
      * @param backend the label of the backend BPA ran on, e.g. "cpu"
      * @return the line, without a line break
-     * @throws NullPointerException when items is null
+     * @throws org.bpa4j.InvalidInputException when items is null
      */
     public static String textHeader(String source, LabeledData items, int episodes, long seed, String backend) {
+        if (items == null) {
+            throw new org.bpa4j.InvalidInputException("FewShotReport.textHeader: items must not be null");
+        }
         return String.format(Locale.ROOT, "Few-shot classification on %s (%d items, %d classes, %d features);"
                 + " %d episodes per setting, seed %d, BPA on the %s backend.", source, items.size(),
                 items.classes().length, items.dim(), episodes, seed, backend);
@@ -36,9 +39,12 @@ public final class FewShotReport {
      *
      * @param c the comparison of one shape
      * @return the line, indented, without a line break
-     * @throws NullPointerException when c is null
+     * @throws org.bpa4j.InvalidInputException when c is null
      */
     public static String textLine(Comparison c) {
+        if (c == null) {
+            throw new org.bpa4j.InvalidInputException("FewShotReport.textLine: c must not be null");
+        }
         EpisodeShape s = c.shape();
         return String.format(Locale.ROOT, "  %d-way %d-shot, %d queries: raw %6.2f%% ± %.2f   bpa %6.2f%% ± %.2f   (%+.2f points)",
                 s.way(), s.shot(), s.queries(), c.raw().percent(), c.raw().ci95(), c.bpa().percent(), c.bpa().ci95(),
@@ -51,9 +57,12 @@ public final class FewShotReport {
      *
      * @param c the comparison of one shape
      * @return the two rows
-     * @throws NullPointerException when c is null
+     * @throws org.bpa4j.InvalidInputException when c is null
      */
     public static String tsvLines(Comparison c) {
+        if (c == null) {
+            throw new org.bpa4j.InvalidInputException("FewShotReport.tsvLines: c must not be null");
+        }
         EpisodeShape s = c.shape();
         return String.format(Locale.ROOT, "%d\t%d\traw\t%.2f\t%.2f%n%d\t%d\tbpa\t%.2f\t%.2f", s.way(), s.shot(),
                 c.raw().percent(), c.raw().ci95(), s.way(), s.shot(), c.bpa().percent(), c.bpa().ci95());

@@ -233,6 +233,10 @@ public final class LabeledData {
      * @throws NullPointerException when dest is null
      */
     public void copyFeatures(int item, float[] dest, int offset) {
+        if (dest == null || offset < 0 || offset > dest.length - dim) {
+            throw new org.bpa4j.InvalidInputException("LabeledData.copyFeatures: dest must hold " + dim
+                    + " values from offset " + offset + ", has length " + (dest == null ? "null" : dest.length));
+        }
         System.arraycopy(features, checkItem(item) * dim, dest, offset, dim);
     }
 

@@ -302,6 +302,9 @@ public final class Npy {
      * @throws IOException when writing to the stream fails
      */
     public static void write(OutputStream out, Tensor tensor) throws IOException {
+        if (out == null || tensor == null) {
+            throw new InvalidInputException("Npy.write: out and tensor must not be null");
+        }
         String descr = tensor.dtype() == DType.FLOAT32 ? "<f4" : "<f8";
         out.write(header(descr, tensor.shape()));
         int chunk = 1 << 16;
@@ -347,6 +350,11 @@ public final class Npy {
      * @throws IOException when the file cannot be written
      */
     public static void write(Path file, long[] values, int... shape) throws IOException {
+        if (file == null) {
+            throw new InvalidInputException("Npy.write: file must not be null");
+        }
+        // checked before the file is created, so that a refusal leaves nothing behind
+        checkLongs(values, shape);
         try (OutputStream out = Files.newOutputStream(file)) {
             write(out, values, shape);
         }
@@ -364,14 +372,10 @@ public final class Npy {
      * @throws IOException when writing to the stream fails
      */
     public static void write(OutputStream out, long[] values, int... shape) throws IOException {
-        long count = 1;
-        for (int dim : shape) {
-            count *= dim;
+        if (out == null) {
+            throw new InvalidInputException("Npy.write: out must not be null");
         }
-        if (count != values.length) {
-            throw new InvalidInputException("Npy.write: " + values.length + " values for shape "
-                    + Tensor.shapeString(shape));
-        }
+        checkLongs(values, shape);
         out.write(header("<i8", shape));
         // in pieces, so that a large index array (n·k int64) needs no second copy of itself
         ByteBuffer buf = ByteBuffer.allocate(8 * 8192).order(ByteOrder.LITTLE_ENDIAN);
@@ -397,4 +401,24 @@ public final class Npy {
         out.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length).put(text);
         return out.array();
     }
+
+    /** Integers to write must exist and fill the shape (no dimension negative). */
+    private static void checkLongs(long[] values, int[] shape) {
+        if (values == null || shape == null) {
+            throw new InvalidInputException("Npy.write: values and shape must not be null");
+        }
+        long count = 1;
+        for (int dim : shape) {
+            if (dim < 0) {
+                throw new InvalidInputException("Npy.write: shape " + Tensor.shapeString(shape)
+                        + " has a negative dimension");
+            }
+            count *= dim;
+        }
+        if (count != values.length) {
+            throw new InvalidInputException("Npy.write: " + values.length + " values for shape "
+                    + Tensor.shapeString(shape));
+        }
+    }
+
 }

@@ -76,7 +76,7 @@ public final class CudaBackend implements Backend {
     @Override
     public BpaPass bpa(BpaOptions options, Tensor x, int[][] labels) {
         if (options == null || x == null) {
-            throw new IllegalArgumentException("CudaBackend.bpa: options and x must not be null");
+            throw new org.bpa4j.InvalidInputException("CudaBackend.bpa: options and x must not be null");
         }
         return CudaBpa.forward(CudaContext.get(), options, x, labels);
     }
@@ -84,7 +84,7 @@ public final class CudaBackend implements Backend {
     @Override
     public SinkhornPass sinkhorn(SinkhornOptions options, Tensor cost, Tensor a, Tensor b) {
         if (options == null || cost == null) {
-            throw new IllegalArgumentException("CudaBackend.sinkhorn: options and cost must not be null");
+            throw new org.bpa4j.InvalidInputException("CudaBackend.sinkhorn: options and cost must not be null");
         }
         UnitMarginals.requireBalanced(cost, a, b, "CudaBackend.sinkhorn");
         return CudaSinkhorn.solve(CudaContext.get(), options, cost, a, b);
@@ -93,7 +93,7 @@ public final class CudaBackend implements Backend {
     @Override
     public BamPass bam(BamOptions options, Tensor z, Tensor zTeacher) {
         if (options == null || z == null) {
-            throw new IllegalArgumentException("CudaBackend.bam: options and z must not be null");
+            throw new org.bpa4j.InvalidInputException("CudaBackend.bam: options and z must not be null");
         }
         return CudaBam.compute(CudaContext.get(), options, z, zTeacher);
     }

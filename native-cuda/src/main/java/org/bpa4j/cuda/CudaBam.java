@@ -42,10 +42,10 @@ final class CudaBam implements BamPass {
 
     static CudaBam compute(CudaContext context, BamOptions options, Tensor zIn, Tensor teacherIn) {
         if (options == null || zIn == null) {
-            throw new IllegalArgumentException("CudaBam.compute: options and z must not be null");
+            throw new org.bpa4j.InvalidInputException("CudaBam.compute: options and z must not be null");
         }
         if (zIn.rank() != 2 || zIn.rows() % options.views() != 0) {
-            throw new IllegalArgumentException("CudaBam.compute: z must be (V·B, d) with V = " + options.views()
+            throw new org.bpa4j.InvalidInputException("CudaBam.compute: z must be (V·B, d) with V = " + options.views()
                     + " views, got " + zIn.shapeString());
         }
         Tensor z = zIn.dtype() == DType.FLOAT32 ? zIn.copy() : zIn.to(DType.FLOAT32);

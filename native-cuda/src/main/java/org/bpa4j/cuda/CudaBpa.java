@@ -60,10 +60,10 @@ final class CudaBpa implements BpaPass {
     static CudaBpa forward(CudaContext context, BpaOptions options, Tensor x, int[][] labelsPerSet,
             SmallSets.Route route) {
         if (options == null || x == null || route == null) {
-            throw new IllegalArgumentException("CudaBpa.forward: options, x and route must not be null");
+            throw new org.bpa4j.InvalidInputException("CudaBpa.forward: options, x and route must not be null");
         }
         if (x.rank() != 2 && x.rank() != 3) {
-            throw new IllegalArgumentException("CudaBpa.forward: x must be (n, d) or (B, n, d), got " + x.shapeString());
+            throw new org.bpa4j.InvalidInputException("CudaBpa.forward: x must be (n, d) or (B, n, d), got " + x.shapeString());
         }
         int sets = x.sets();
         int n = x.rows();
@@ -146,7 +146,7 @@ final class CudaBpa implements BpaPass {
     @Override
     public Tensor backward(Tensor gradOutput) {
         if (gradOutput == null || gradOutput.size() != (long) sets * n * n) {
-            throw new IllegalArgumentException("CudaBpa.backward: the gradient must have the output's "
+            throw new org.bpa4j.InvalidInputException("CudaBpa.backward: the gradient must have the output's "
                     + (long) sets * n * n + " values, got " + (gradOutput == null ? "null" : gradOutput.shapeString()));
         }
         int d = features.cols();

@@ -104,7 +104,7 @@ final class CudaContext {
     Kernel kernel(String name) {
         Kernel k = kernels.get(name);
         if (k == null) {
-            throw new IllegalArgumentException("no kernel named " + name + " in the fatbin");
+            throw new IllegalStateException("no kernel named " + name + " in the fatbin");
         }
         return k;
     }

@@ -40,7 +40,7 @@ public final class CudaDeviceBpa {
      */
     public static CudaDeviceBpa of(Bpa bpa) {
         if (bpa == null) {
-            throw new IllegalArgumentException("CudaDeviceBpa.of: bpa must not be null");
+            throw new org.bpa4j.InvalidInputException("CudaDeviceBpa.of: bpa must not be null");
         }
         return new CudaDeviceBpa(new BpaOptions(bpa.metric(), bpa.reg(), bpa.iterations(), bpa.sigmoid(),
                 bpa.maskDiagonal(), bpa.maxScale(), DType.FLOAT32));
@@ -63,14 +63,14 @@ public final class CudaDeviceBpa {
      */
     public Pass forward(DeviceFloats x, int[][] labels, DeviceFloats out) {
         if (x == null || out == null) {
-            throw new IllegalArgumentException("CudaDeviceBpa.forward: x and out must not be null");
+            throw new org.bpa4j.InvalidInputException("CudaDeviceBpa.forward: x and out must not be null");
         }
         int sets = x.sets();
         int n = x.rows();
         int d = x.cols();
         expectShape(out, x.rank(), sets, n, n, "out");
         if (x.overlaps(out)) {
-            throw new IllegalArgumentException("CudaDeviceBpa.forward: out " + out + " overlaps x " + x
+            throw new org.bpa4j.InvalidInputException("CudaDeviceBpa.forward: out " + out + " overlaps x " + x
                     + "; the backward pass reads x again");
         }
         Labels l = Labels.of(labels, sets, n);
@@ -98,7 +98,7 @@ public final class CudaDeviceBpa {
         boolean ok = a.rank() == rank && a.sets() == sets && a.rows() == rows && a.cols() == cols;
         if (!ok) {
             String expected = rank == 3 ? "(" + sets + ", " + rows + ", " + cols + ")" : "(" + rows + ", " + cols + ")";
-            throw new IllegalArgumentException("CudaDeviceBpa: " + name + " has shape " + a.shapeString() + " where "
+            throw new org.bpa4j.InvalidInputException("CudaDeviceBpa: " + name + " has shape " + a.shapeString() + " where "
                     + expected + " was expected");
         }
     }
@@ -148,7 +148,7 @@ public final class CudaDeviceBpa {
          */
         public void backward(DeviceFloats gradOut, DeviceFloats gradX) {
             if (gradOut == null || gradX == null) {
-                throw new IllegalArgumentException("CudaDeviceBpa.backward: gradOut and gradX must not be null");
+                throw new org.bpa4j.InvalidInputException("CudaDeviceBpa.backward: gradOut and gradX must not be null");
             }
             int sets = x.sets();
             int n = x.rows();
@@ -156,7 +156,7 @@ public final class CudaDeviceBpa {
             expectShape(gradOut, x.rank(), sets, n, n, "gradOut");
             expectShape(gradX, x.rank(), sets, n, d, "gradX");
             if (gradX.overlaps(x) || gradX.overlaps(gradOut)) {
-                throw new IllegalArgumentException("CudaDeviceBpa.backward: gradX " + gradX
+                throw new org.bpa4j.InvalidInputException("CudaDeviceBpa.backward: gradX " + gradX
                         + " overlaps x or gradOut, which the backward pass reads");
             }
             CudaContext context = CudaContext.get();

@@ -81,10 +81,10 @@ final class CudaSinkhorn implements SinkhornPass {
 
     static CudaSinkhorn solve(CudaContext context, SinkhornOptions options, Tensor costIn, Tensor a, Tensor b) {
         if (options == null || costIn == null) {
-            throw new IllegalArgumentException("CudaSinkhorn.solve: options and cost must not be null");
+            throw new org.bpa4j.InvalidInputException("CudaSinkhorn.solve: options and cost must not be null");
         }
         if ((a == null) != (b == null)) {
-            throw new IllegalArgumentException("CudaSinkhorn.solve: give both marginals or neither");
+            throw new org.bpa4j.InvalidInputException("CudaSinkhorn.solve: give both marginals or neither");
         }
         int sets = costIn.sets();
         int n = costIn.rows();
@@ -206,7 +206,7 @@ final class CudaSinkhorn implements SinkhornPass {
     @Override
     public Tensor backward(Tensor gradLogPlan) {
         if (gradLogPlan == null || gradLogPlan.size() != (long) sets * n * m) {
-            throw new IllegalArgumentException("CudaSinkhorn.backward: the gradient must have the plan's "
+            throw new org.bpa4j.InvalidInputException("CudaSinkhorn.backward: the gradient must have the plan's "
                     + (long) sets * n * m + " values, got " + (gradLogPlan == null ? "null" : gradLogPlan.shapeString()));
         }
         int t = maxIterations;

@@ -15,7 +15,7 @@ final class DeviceBuffer {
     /** Allocates; an out-of-memory failure names the bytes asked for and what the device has free. */
     static DeviceBuffer allocate(DeviceApi device, long bytes, String purpose) {
         if (bytes <= 0) {
-            throw new IllegalArgumentException("device buffer '" + purpose + "': size must be > 0, got " + bytes);
+            throw new IllegalStateException("device buffer '" + purpose + "': size must be > 0, got " + bytes);
         }
         return new DeviceBuffer(device, device.malloc(bytes, purpose), bytes);
     }
@@ -35,7 +35,7 @@ final class DeviceBuffer {
     /** Elements of 4 bytes (float or int) from element {@code offset}. */
     View floats(long offset) {
         if (offset < 0 || offset * Float.BYTES > bytes) {
-            throw new IllegalArgumentException("offset " + offset + " outside a buffer of " + bytes + " bytes");
+            throw new IllegalStateException("offset " + offset + " outside a buffer of " + bytes + " bytes");
         }
         return new View(address + offset * Float.BYTES);
     }

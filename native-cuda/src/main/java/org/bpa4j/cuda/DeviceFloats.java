@@ -34,19 +34,19 @@ public final class DeviceFloats {
      */
     public static DeviceFloats of(long address, int... shape) {
         if (address == 0) {
-            throw new IllegalArgumentException("DeviceFloats.of: the device address is null");
+            throw new org.bpa4j.InvalidInputException("DeviceFloats.of: the device address is null");
         }
         if (address % Float.BYTES != 0) {
-            throw new IllegalArgumentException("DeviceFloats.of: the device address 0x" + Long.toHexString(address)
+            throw new org.bpa4j.InvalidInputException("DeviceFloats.of: the device address 0x" + Long.toHexString(address)
                     + " is not aligned to the 4 bytes of a float");
         }
         if (shape == null || shape.length < 2 || shape.length > 3) {
-            throw new IllegalArgumentException("DeviceFloats.of: the shape must have 2 or 3 dimensions, got "
+            throw new org.bpa4j.InvalidInputException("DeviceFloats.of: the shape must have 2 or 3 dimensions, got "
                     + (shape == null ? "null" : Arrays.toString(shape)));
         }
         for (int k = 0; k < shape.length; k++) {
             if (shape[k] < 1) {
-                throw new IllegalArgumentException("DeviceFloats.of: dimension " + k + " of " + Arrays.toString(shape)
+                throw new org.bpa4j.InvalidInputException("DeviceFloats.of: dimension " + k + " of " + Arrays.toString(shape)
                         + " is " + shape[k] + "; every dimension must be at least 1");
             }
         }
@@ -57,7 +57,7 @@ public final class DeviceFloats {
             }
             Math.addExact(address, Math.multiplyExact(count, (long) Float.BYTES));
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("DeviceFloats.of: " + Arrays.toString(shape) + " floats at 0x"
+            throw new org.bpa4j.InvalidInputException("DeviceFloats.of: " + Arrays.toString(shape) + " floats at 0x"
                     + Long.toHexString(address) + " run past the end of the address space");
         }
         return new DeviceFloats(address, shape.clone());

@@ -35,7 +35,7 @@ final class DeviceMemory {
         }
     }
 
-    private static IllegalArgumentException refused(DeviceFloats a, String name, String why) {
-        return new IllegalArgumentException("CudaDeviceBpa: " + name + " " + a + " cannot be used: " + why);
+    private static org.bpa4j.InvalidInputException refused(DeviceFloats a, String name, String why) {
+        return new org.bpa4j.InvalidInputException("CudaDeviceBpa: " + name + " " + a + " cannot be used: " + why);
     }
 }

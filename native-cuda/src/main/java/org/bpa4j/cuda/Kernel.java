@@ -38,11 +38,11 @@ final class Kernel {
             return;  // nothing to do: an empty grid is not an error
         }
         if (sharedBytes < 0 || sharedBytes > maxDynamicSharedBytes) {
-            throw new IllegalArgumentException("kernel " + name + ": " + sharedBytes + " bytes of dynamic shared memory"
+            throw new IllegalStateException("kernel " + name + ": " + sharedBytes + " bytes of dynamic shared memory"
                     + " asked for, at most " + maxDynamicSharedBytes + " allowed on this device");
         }
         if (gx > Integer.MAX_VALUE || gy > MAX_GRID_YZ || gz > MAX_GRID_YZ) {
-            throw new IllegalArgumentException("kernel " + name + ": grid (" + gx + ", " + gy + ", " + gz
+            throw new IllegalStateException("kernel " + name + ": grid (" + gx + ", " + gy + ", " + gz
                     + ") exceeds the device's limits");
         }
         ws.device().launch(this, (int) gx, gy, gz, bx, by, sharedBytes, ws.stream(), args);

@@ -23,7 +23,7 @@ final class Labels {
             return new Labels(null, null);
         }
         if (perSet.length != sets) {
-            throw new IllegalArgumentException("labels are given for " + perSet.length + " sets but there are " + sets);
+            throw new org.bpa4j.InvalidInputException("labels are given for " + perSet.length + " sets but there are " + sets);
         }
         boolean any = false;
         int[] padded = new int[Math.multiplyExact(sets, n)];
@@ -34,7 +34,7 @@ final class Labels {
                 continue;
             }
             if (y.length > n) {
-                throw new IllegalArgumentException(y.length + " labels for set " + b + " of only " + n + " rows");
+                throw new org.bpa4j.InvalidInputException(y.length + " labels for set " + b + " of only " + n + " rows");
             }
             any |= y.length > 0;
             counts[b] = y.length;

@@ -48,7 +48,7 @@ final class SmallSets {
     /** Whether this pass takes the small-set path; a forced route that cannot be taken is refused. */
     static boolean take(Route route, boolean fits, String pass) {
         if (route == Route.SMALL_SETS && !fits) {
-            throw new IllegalArgumentException(pass + ": the small-set path was asked for but the sets do not fit it"
+            throw new org.bpa4j.InvalidInputException(pass + ": the small-set path was asked for but the sets do not fit it"
                     + " (n ≤ " + MAX_N + " and the pass's shared memory within the device's limit)");
         }
         return route == Route.SMALL_SETS || (route == Route.AUTO && fits);

@@ -121,7 +121,7 @@ final class Workspace implements AutoCloseable {
      */
     DeviceBuffer.View floats(String name, long elements) {
         if (elements <= 0) {
-            throw new IllegalArgumentException("device buffer " + name + ": " + elements + " elements");
+            throw new org.bpa4j.InvalidInputException("device buffer " + name + ": " + elements + " elements");
         }
         long bytes = Math.multiplyExact(elements, (long) Float.BYTES);
         DeviceBuffer b = buffers.get(name);
@@ -157,7 +157,7 @@ final class Workspace implements AutoCloseable {
         long[] info = device.memoryInfo();
         long available = info[0] + held;
         if (bytes > available) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+            throw new org.bpa4j.InvalidInputException(String.format(java.util.Locale.ROOT,
                     "%s needs about %.1f MiB of GPU memory but only %.1f MiB is available (%.1f MiB on the device)",
                     what, bytes / 1048576.0, available / 1048576.0, info[1] / 1048576.0));
         }

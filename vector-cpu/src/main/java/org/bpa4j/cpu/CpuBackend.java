@@ -74,11 +74,11 @@ public final class CpuBackend implements Backend {
         try {
             t = Integer.parseInt(prop.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("system property " + THREADS_PROPERTY + " must be an integer >= 1, got '"
+            throw new org.bpa4j.InvalidInputException("system property " + THREADS_PROPERTY + " must be an integer >= 1, got '"
                     + prop + "'");
         }
         if (t < 1) {
-            throw new IllegalArgumentException("system property " + THREADS_PROPERTY + " must be >= 1, got " + t);
+            throw new org.bpa4j.InvalidInputException("system property " + THREADS_PROPERTY + " must be >= 1, got " + t);
         }
         return t;
     }
@@ -101,7 +101,7 @@ public final class CpuBackend implements Backend {
      */
     public void setThreads(int threads) {
         if (threads < 1) {
-            throw new IllegalArgumentException("CpuBackend.setThreads: threads must be >= 1, got " + threads);
+            throw new org.bpa4j.InvalidInputException("CpuBackend.setThreads: threads must be >= 1, got " + threads);
         }
         this.threads = threads;
     }

@@ -32,7 +32,7 @@ final class MatrixFeatureProduct {
 
     static float[] multiply(float[] mat, int n, float[] x, int dp, ThreadTeam team) {
         if (dp % L != 0) {
-            throw new IllegalArgumentException("MatrixFeatureProduct: width " + dp + " is not a multiple of " + L);
+            throw new IllegalStateException("MatrixFeatureProduct: width " + dp + " is not a multiple of " + L);
         }
         float[] y = new float[n * dp];
         int tasks = (n + ROWS_PER_TASK - 1) / ROWS_PER_TASK;

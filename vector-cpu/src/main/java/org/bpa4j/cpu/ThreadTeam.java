@@ -47,7 +47,7 @@ final class ThreadTeam {
     /** The shared team of that many threads (helpers are daemon threads, created once per count). */
     static ThreadTeam of(int threads) {
         if (threads < 1) {
-            throw new IllegalArgumentException("ThreadTeam.of: threads must be >= 1, got " + threads);
+            throw new IllegalStateException("ThreadTeam.of: threads must be >= 1, got " + threads);
         }
         if (threads == 1) {
             return SEQUENTIAL;
