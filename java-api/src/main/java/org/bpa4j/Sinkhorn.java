@@ -50,7 +50,7 @@ public final class Sinkhorn {
      * call in this JVM, since backends are probed once.
      *
      * @return the device of that backend, never {@link Device#AUTO}
-     * @throws IllegalArgumentException when the builder named a device that is unavailable here (with the reason)
+     * @throws InvalidInputException when the builder named a device that is unavailable here (with the reason)
      * @throws IllegalStateException when no backend at all is available
      */
     public Device backend() {
@@ -64,7 +64,7 @@ public final class Sinkhorn {
      *
      * @param cost C: (n, n) or a batch (B, n, n), float32 or float64
      * @return the plan, shaped like the cost, with its duals and the way back to ∂L/∂C
-     * @throws IllegalArgumentException when the cost is null, empty, not 2-D or 3-D, not square, or not finite;
+     * @throws InvalidInputException when the cost is null, empty, not 2-D or 3-D, not square, or not finite;
      *     when the device is unavailable; or when the solve would need more memory than the JVM has
      */
     public SinkhornResult solve(Tensor cost) {
@@ -80,7 +80,7 @@ public final class Sinkhorn {
      * @param a the row masses: (n) or (B, n), or null for unit marginals
      * @param b the column masses: (m) or (B, m), or null for unit marginals
      * @return the plan, shaped like the cost, with its duals and the way back to ∂L/∂C
-     * @throws IllegalArgumentException when the cost is null, empty, not 2-D or 3-D, or not finite; when the
+     * @throws InvalidInputException when the cost is null, empty, not 2-D or 3-D, or not finite; when the
      *     marginals are misshaped, negative, not finite or unbalanced (unit marginals on n ≠ m included); when the
      *     device is unavailable; or when the solve would need more memory than the JVM has
      */
@@ -188,6 +188,11 @@ public final class Sinkhorn {
         return tolerance;
     }
 
+    /**
+     * The options of a {@link Sinkhorn}, with their defaults in brackets; each setter validates its value at once,
+     * so that {@link #build} cannot fail. Made by {@link Sinkhorn#builder()}. Not thread-safe: confine a builder to
+     * one thread (the solvers it builds are thread-safe).
+     */
     public static final class Builder {
         private double reg = 0.1;
         private int iterations = 10;
@@ -204,7 +209,7 @@ public final class Sinkhorn {
          *
          * @param reg a finite ε > 0
          * @return this builder
-         * @throws IllegalArgumentException when reg is not a finite number > 0
+         * @throws InvalidInputException when reg is not a finite number > 0
          */
         public Builder reg(double reg) {
             InputChecks.reg(reg, "Sinkhorn.Builder");
@@ -217,7 +222,7 @@ public final class Sinkhorn {
          *
          * @param iterations at least 1
          * @return this builder
-         * @throws IllegalArgumentException when iterations is below 1
+         * @throws InvalidInputException when iterations is below 1
          */
         public Builder iterations(int iterations) {
             InputChecks.iterations(iterations, "Sinkhorn.Builder");
@@ -230,7 +235,7 @@ public final class Sinkhorn {
          *
          * @param tolerance a finite number ≥ 0
          * @return this builder
-         * @throws IllegalArgumentException when the tolerance is negative, NaN or infinite
+         * @throws InvalidInputException when the tolerance is negative, NaN or infinite
          */
         public Builder tolerance(double tolerance) {
             if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
@@ -246,7 +251,7 @@ public final class Sinkhorn {
          *
          * @param k at least 1
          * @return this builder
-         * @throws IllegalArgumentException when k is below 1
+         * @throws InvalidInputException when k is below 1
          */
         public Builder checkEvery(int k) {
             if (k <= 0) {
@@ -261,7 +266,7 @@ public final class Sinkhorn {
          *
          * @param device AUTO, REFERENCE, CPU or CUDA; an unavailable one is refused when a solve is made
          * @return this builder
-         * @throws IllegalArgumentException when the device is null
+         * @throws InvalidInputException when the device is null
          */
         public Builder device(Device device) {
             InputChecks.notNull(device, "Sinkhorn.Builder.device");

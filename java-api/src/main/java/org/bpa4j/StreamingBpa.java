@@ -41,10 +41,18 @@ public final class StreamingBpa {
     /** Rows per block of {@link #topK}: fixed, so that results never depend on the thread count. */
     public static final int BLOCK_ROWS = 256;
 
-    /** Told after each pass over the rows (for a progress bar). */
+    /**
+     * Told after each pass over the rows (for a progress bar), on the thread that called {@link #topK(int, Progress)},
+     * never from the backend's threads; an exception it throws ends the run and reaches that caller.
+     */
     @FunctionalInterface
     public interface Progress {
-        /** Pass {@code pass} (1-based) of {@code passes} is done. */
+        /**
+         * Pass {@code pass} of {@code passes} is done; the calls come in order, pass = 1, 2, .., passes.
+         *
+         * @param pass the passes done so far, in [1, passes]
+         * @param passes the passes of the whole run, {@link #passes()}, the same in every call
+         */
         void passDone(int pass, int passes);
     }
 
@@ -65,27 +73,56 @@ public final class StreamingBpa {
         this.maxDistance = maxDistance;
     }
 
-    /** n, the rows of the set. */
+    /**
+     * The size of the set.
+     *
+     * @return n, the rows of the set (and the columns of Z), ≥ 2
+     */
     public int rows() {
         return n;
     }
 
-    /** The backend that computes the blocks. */
+    /**
+     * The backend that computes the blocks.
+     *
+     * @return the device of the backend that made the block kernel (the one the {@link Bpa}'s device resolved to,
+     *         or the backend given to {@link Bpa#streaming(org.bpa4j.spi.Backend, Tensor, int[])})
+     */
     public Device device() {
         return device;
     }
 
-    /** Whether the cost still needs the set's max distance ({@link #withMaxDistance}) before the Sinkhorn passes. */
+    /**
+     * Whether the cost still needs the set's max distance ({@link #withMaxDistance}) before the block operations
+     * {@link #blockRows}, {@link #blockColumns} and {@link #blockTopK} ({@link #topK} finds it itself).
+     *
+     * @return true for the euclidean metric until {@link #withMaxDistance} gave the scale; always false for cosine
+     */
     public boolean needsMaxDistance() {
         return Double.isNaN(maxDistance);
     }
 
-    /** The passes over the rows {@link #topK} makes: 2T + 1, and one more for the euclidean max distance. */
+    /**
+     * The passes over the rows {@link #topK} makes: 2T + 1, and one more for the euclidean max distance.
+     *
+     * @return 2T + 1, plus 1 while {@link #needsMaxDistance()}; what {@link Progress#passDone} is told as passes
+     */
     public int passes() {
         return 2 * options.iterations() + 1 + (needsMaxDistance() ? 1 : 0);
     }
 
-    /** Euclidean: max over i in [r0, r1) and every j of ‖x_i − x_j‖; merge the blocks' values with max. */
+    /**
+     * Euclidean: max over i in [r0, r1) and every j of ‖x_i − x_j‖; merge the blocks' values with max. Needs no
+     * max distance itself, so it is the first pass of a distributed run.
+     *
+     * @param r0 the block's first row, in [0, n)
+     * @param r1 one past its last row, in (r0, n]
+     * @return the block's largest distance, finite and ≥ 0, in the backend's units (it may have scaled the set by a
+     *         power of two, {@link BlockKernel#maxDistance}): give the max over all blocks to
+     *         {@link #withMaxDistance} of a {@code StreamingBpa} of the same set on the same device
+     * @throws InvalidInputException when [r0, r1) is not a non-empty range of rows in [0, n), or the metric is
+     *         not euclidean
+     */
     public double blockMaxDistance(int r0, int r1) {
         checkBlock(r0, r1, "StreamingBpa.blockMaxDistance");
         if (options.metric() != Metric.EUCLIDEAN) {
@@ -95,7 +132,16 @@ public final class StreamingBpa {
         return kernel.maxDistance(r0, r1);
     }
 
-    /** The same set with the euclidean cost's scale known: the max over the blocks of {@link #blockMaxDistance}. */
+    /**
+     * The same set with the euclidean cost's scale known: the max over the blocks of {@link #blockMaxDistance}.
+     * This instance does not change.
+     *
+     * @param maxDistance the max over every block of {@link #blockMaxDistance}, finite and ≥ 0 (0: every row is
+     *        the same point, and every cost 0)
+     * @return a new {@code StreamingBpa} of the same set, options and device whose cost is D / maxDistance;
+     *         {@link #needsMaxDistance()} is false for it
+     * @throws InvalidInputException when the metric is not euclidean, or maxDistance is negative, NaN or infinite
+     */
     public StreamingBpa withMaxDistance(double maxDistance) {
         if (options.metric() != Metric.EUCLIDEAN) {
             throw new InvalidInputException("StreamingBpa.withMaxDistance: the " + options.metric().label()
@@ -112,6 +158,16 @@ public final class StreamingBpa {
      * (a) The row log-sum-exps of rows [r0, r1) against a dual vector of length n: LSE_j(logK_ij + dual_j), as a
      * {@link PartialLogSumExp} over the indices [r0, r1). Its {@link PartialLogSumExp#duals} are that block's part
      * of the next dual vector.
+     *
+     * @param r0 the block's first row, in [0, n)
+     * @param r1 one past its last row, in (r0, n]
+     * @param dual the dual vector of the columns, length n, finite: v (all zeros for v⁰) in a row step; u in a
+     *        column step run as a row step (the cost is symmetric); not changed
+     * @return the complete log-sum-exps of the block's rows, offset r0 and length r1 − r0; a new value
+     * @throws InvalidInputException when [r0, r1) is not a non-empty range of rows in [0, n), or dual is null, not
+     *         of length n, or not finite
+     * @throws IllegalStateException when the euclidean cost's max distance is not known yet
+     *         ({@link #needsMaxDistance()})
      */
     public PartialLogSumExp blockRows(int r0, int r1, double[] dual) {
         checkReady(r0, r1, "StreamingBpa.blockRows");
@@ -126,6 +182,16 @@ public final class StreamingBpa {
      * (b) The partial column log-sum-exps of rows [r0, r1): for every column j &lt; n, LSE over i in [r0, r1) of
      * (dual_i + logK_ij), as a {@link PartialLogSumExp} over [0, n) that merges with the other blocks' by log-add.
      * {@code dual} has length n; only its entries [r0, r1) are used.
+     *
+     * @param r0 the block's first row, in [0, n)
+     * @param r1 one past its last row, in (r0, n]
+     * @param dual the row duals u of the current iteration, length n, finite (all of it is checked); not changed
+     * @return the block's partial log-sum-exps of all n columns, offset 0 and length n, to merge
+     *         ({@link PartialLogSumExp#merge}) with the other blocks'; a new value
+     * @throws InvalidInputException when [r0, r1) is not a non-empty range of rows in [0, n), or dual is null, not
+     *         of length n, or not finite
+     * @throws IllegalStateException when the euclidean cost's max distance is not known yet
+     *         ({@link #needsMaxDistance()})
      */
     public PartialLogSumExp blockColumns(int r0, int r1, double[] dual) {
         checkReady(r0, r1, "StreamingBpa.blockColumns");
@@ -136,7 +202,16 @@ public final class StreamingBpa {
         return PartialLogSumExp.wrap(0, max, sum);
     }
 
-    /** Row blocks' {@link #blockRows} results joined into one over [0, n) (any order; they must tile [0, n)). */
+    /**
+     * Row blocks' {@link #blockRows} results joined into one over [0, n) (any order; they must tile [0, n)).
+     * Nothing is merged: each index comes from the one block that covers it.
+     *
+     * @param blocks the blocks' log-sum-exps, in any order, together covering [0, total) without gap or overlap;
+     *        not changed
+     * @return the log-sum-exps of [0, total), offset 0 (total = n when the blocks are every row block of a set);
+     *         a new value
+     * @throws InvalidInputException when blocks is null, or the blocks leave a gap, overlap, or do not start at 0
+     */
     public static PartialLogSumExp join(java.util.List<PartialLogSumExp> blocks) {
         InputChecks.notNull(blocks, "StreamingBpa.join: blocks");
         java.util.List<PartialLogSumExp> sorted = new java.util.ArrayList<>(blocks);
@@ -164,6 +239,13 @@ public final class StreamingBpa {
      * What max-scaling divides Z by (docs/MATH.md §2 step 5), from the complete log-sum-exps of the last column step
      * (whose {@link PartialLogSumExp#duals} are the final v): max_ij logP_ij = max_j (m_j + v_j) = max_j −log(sum_j),
      * exact; the divisor is exp (or sigmoid) of it. 1 without max-scaling.
+     *
+     * @param lastColumnStep the complete column log-sum-exps of the last iteration over all n columns (the merge
+     *        of every block's {@link #blockColumns}, or the {@link #join} of every block's {@link #blockRows}
+     *        against u), offset 0 and length n
+     * @return the divisor for {@link #blockTopK}: finite and &gt; 0; exactly 1 without max-scaling
+     * @throws InvalidInputException when lastColumnStep is null or does not cover exactly the n columns [0, n)
+     * @throws IllegalStateException when the largest entry of Z comes out 0 or not finite (an internal failure)
      */
     public double divisor(PartialLogSumExp lastColumnStep) {
         InputChecks.notNull(lastColumnStep, "StreamingBpa.divisor: lastColumnStep");
@@ -192,7 +274,24 @@ public final class StreamingBpa {
         return t >= 0 ? 1 / (1 + StrictMath.exp(-t)) : StrictMath.exp(t) / (1 + StrictMath.exp(t));
     }
 
-    /** (c) The k largest entries of Z's rows [r0, r1), given the final duals u, v and {@link #divisor}. */
+    /**
+     * (c) The k largest entries of Z's rows [r0, r1), given the final duals u, v and {@link #divisor}: Z with every
+     * option (docs/MATH.md §2 steps 4–7), each row in descending order of value, ties to the lower column index.
+     *
+     * @param r0 the block's first row, in [0, n)
+     * @param r1 one past its last row, in (r0, n]
+     * @param u the final row duals uᵀ, length n, finite (the duals of the last row step's blocks placed at r0)
+     * @param v the final column duals vᵀ, length n, finite (the last column step's
+     *        {@link PartialLogSumExp#duals})
+     * @param divisor {@link #divisor} of the last column step: finite and &gt; 0
+     * @param k the entries kept per row, in [1, n]
+     * @return the block's rows, firstRow r0 and rows r1 − r0, k entries each, for {@link TopKRows#concat}
+     * @throws InvalidInputException when [r0, r1) is not a non-empty range of rows in [0, n), u or v is null, not of
+     *         length n or not finite, k is outside [1, n], divisor is not finite and &gt; 0, or the heap cannot hold
+     *         the (r1 − r0)·k entries (12 bytes each)
+     * @throws IllegalStateException when the euclidean cost's max distance is not known yet
+     *         ({@link #needsMaxDistance()})
+     */
     public TopKRows blockTopK(int r0, int r1, double[] u, double[] v, double divisor, int k) {
         checkReady(r0, r1, "StreamingBpa.blockTopK");
         checkDual(u, "StreamingBpa.blockTopK: u");
@@ -210,7 +309,13 @@ public final class StreamingBpa {
         return new TopKRows(r0, rows, k, values, indices);
     }
 
-    /** (d) Every row's k largest entries of Z: {@link #topK(int, Progress)} without progress reports. */
+    /**
+     * (d) Every row's k largest entries of Z: {@link #topK(int, Progress)} without progress reports.
+     *
+     * @param k the entries kept per row, in [1, n]
+     * @return all n rows (firstRow 0), k entries each
+     * @throws InvalidInputException as {@link #topK(int, Progress)}
+     */
     public TopKRows topK(int k) {
         return topK(k, null);
     }
@@ -222,7 +327,12 @@ public final class StreamingBpa {
      * the top-k pass the block operation in blocks of {@link #BLOCK_ROWS} rows; bit for bit the same whatever the
      * thread count.
      *
-     * @param progress told after each of the {@link #passes} passes, or null
+     * @param k the entries kept per row, in [1, n]
+     * @param progress told after each of the {@link #passes} passes, on this thread, or null
+     * @return all n rows (firstRow 0), k entries each, each row in descending order of value (ties to the lower
+     *         column index)
+     * @throws InvalidInputException when k is outside [1, n], n·k entries do not fit in one Java array, or the heap
+     *         cannot hold the result (12 bytes an entry) and the half-steps' buffers (with the figures)
      */
     public TopKRows topK(int k, Progress progress) {
         checkK(k, "StreamingBpa.topK");

@@ -14,10 +14,15 @@ import java.util.List;
 public final class TopKRows implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The row of Z that row 0 here is, ≥ 0. */
     private final int firstRow;
+    /** How many rows of Z are held, ≥ 1. */
     private final int rows;
+    /** The entries kept per row, ≥ 1. */
     private final int k;
+    /** Row-major (rows, k): row r's entries in descending order of value, float32. */
     private final float[] values;
+    /** Row-major (rows, k): the column of Z of each entry of {@link #values}, in [0, n). */
     private final long[] indices;
 
     /** Takes the arrays (row-major (rows, k)) without copying: only the block operations make one. */
@@ -33,27 +38,53 @@ public final class TopKRows implements Serializable {
         this.indices = indices;
     }
 
-    /** The first row of Z these rows are. */
+    /**
+     * The first row of Z these rows are.
+     *
+     * @return the row of Z that row 0 here is, ≥ 0: 0 for the whole set, r0 for a block [r0, r1)
+     */
     public int firstRow() {
         return firstRow;
     }
 
-    /** How many rows. */
+    /**
+     * How many rows of Z are held: [firstRow, firstRow + rows).
+     *
+     * @return the rows, ≥ 1 (n for the whole set, r1 − r0 for a block)
+     */
     public int rows() {
         return rows;
     }
 
-    /** Entries kept per row. */
+    /**
+     * Entries kept per row.
+     *
+     * @return k, in [1, n]
+     */
     public int k() {
         return k;
     }
 
-    /** Z at the c-th largest entry of row firstRow + r (c = 0 is the largest). */
+    /**
+     * Z at the c-th largest entry of row firstRow + r (c = 0 is the largest).
+     *
+     * @param r the row here, in [0, rows)
+     * @param c the rank in the row, in [0, k)
+     * @return the value, float32, ≥ 0 (1 on a masked diagonal and where labels agree)
+     * @throws IndexOutOfBoundsException when (r, c) is outside (rows, k)
+     */
     public float value(int r, int c) {
         return values[at(r, c)];
     }
 
-    /** The column of Z of the c-th largest entry of row firstRow + r. */
+    /**
+     * The column of Z of the c-th largest entry of row firstRow + r.
+     *
+     * @param r the row here, in [0, rows)
+     * @param c the rank in the row, in [0, k)
+     * @return the column, in [0, n)
+     * @throws IndexOutOfBoundsException when (r, c) is outside (rows, k)
+     */
     public long index(int r, int c) {
         return indices[at(r, c)];
     }
@@ -65,12 +96,20 @@ public final class TopKRows implements Serializable {
         return r * k + c;
     }
 
-    /** The values, (rows, k) float32 (a copy). */
+    /**
+     * The values as a tensor, row r holding row firstRow + r's entries in descending order.
+     *
+     * @return a new (rows, k) {@link DType#FLOAT32} tensor (a copy)
+     */
     public Tensor values() {
         return Tensor.of(values.clone(), rows, k);
     }
 
-    /** The values, row-major (rows, k) (a copy). */
+    /**
+     * The values as a plain array.
+     *
+     * @return a copy, rows·k values, row-major (rows, k): row r's c-th largest at r·k + c
+     */
     public float[] valueArray() {
         return values.clone();
     }
@@ -93,12 +132,20 @@ public final class TopKRows implements Serializable {
         return out;
     }
 
-    /** The column indices, row-major (rows, k) (a copy): what NumPy's int64 holds. */
+    /**
+     * The column indices as a plain array: what NumPy's int64 holds.
+     *
+     * @return a copy, rows·k indices in [0, n), row-major (rows, k), beside {@link #valueArray()}
+     */
     public long[] indexArray() {
         return indices.clone();
     }
 
-    /** The column indices as int, row-major (rows, k) (a copy; n is an int, so they always fit). */
+    /**
+     * The column indices as int (n is an int, so they always fit).
+     *
+     * @return a new array, rows·k indices in [0, n), row-major (rows, k), beside {@link #valueArray()}
+     */
     public int[] intIndexArray() {
         int[] out = new int[indices.length];
         for (int t = 0; t < out.length; t++) {
@@ -110,6 +157,11 @@ public final class TopKRows implements Serializable {
     /**
      * The blocks of one set joined in row order: they must cover [first, first + total) without gap or overlap
      * and keep the same k. The order of the list does not matter.
+     *
+     * @param blocks one or more blocks of one set, e.g. every {@link StreamingBpa#blockTopK} of a run; not changed
+     * @return the rows [first, first + total) in row order, firstRow the smallest block's first row; a new value
+     * @throws InvalidInputException when blocks is null or empty or holds null, the blocks keep different k, leave
+     *         a gap or overlap, or together hold more entries than one Java array can
      */
     public static TopKRows concat(List<TopKRows> blocks) {
         InputChecks.notNull(blocks, "TopKRows.concat: blocks");

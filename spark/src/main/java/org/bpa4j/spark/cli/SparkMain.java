@@ -32,12 +32,36 @@ public final class SparkMain implements Runnable {
             description = "Spark master: local[N], or a cluster's URL [spark-submit's, else local[*]].")
     String master;
 
+    /**
+     * The top command, options unset; picocli fills them from a command line. {@link #run(PrintWriter,
+     * PrintWriter, String...)} makes one per command line: an instance serves one command line only.
+     */
+    public SparkMain() {
+    }
+
+    /**
+     * The {@code bpa4j-spark} launcher's entry point: runs one command line on stdout and stderr (UTF-8), then
+     * ends the JVM with its exit code.
+     *
+     * @param args the command line: a command ({@code fewshot} or {@code transform}) and its options, as
+     *        {@code --help} lists them
+     */
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8), args));
     }
 
-    /** Runs one command line in this JVM; returns the exit code. */
+    /**
+     * Runs one command line in this JVM (for tests and embedding: the JVM does not exit). A mistake of the user's (a bad option, {@link org.bpa4j.InvalidInputException} or another
+     * {@link IllegalArgumentException}, also as the cause of a failed Spark job, or a missing file) is one line on
+     * {@code err} and exit code 2, never an exception; any other failure is one line too ("internal error") and
+     * exit code 1, with its stack trace when the environment variable {@code BPA4J_DEBUG} is set.
+     *
+     * @param out where the command's output and {@code --help} go; flushed before this returns
+     * @param err where the one-line error messages go; flushed before this returns
+     * @param args the command line, as for {@link #main}
+     * @return the exit code: 0 success, 2 bad input or usage, 1 internal error
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new SparkMain());
         cl.registerConverter(Device.class, converter(Device::parse));
