@@ -53,7 +53,7 @@ public class SinkhornIterationBenchmark {
         team = ThreadTeam.of(threads);
         for (int s = 0; s < sets; s++) {
             float[] x = BenchSettings.gaussian(s, n * d);
-            CosineKernel cost = new CosineKernel(x, n, d, REG);
+            CosineCost cost = new CosineCost(x, n, d, REG);
             logKernel[s] = new float[n * n];
             cost.fillLogK(logKernel[s], team);
             kernel[s] = new float[n * n];

@@ -6,7 +6,7 @@ import org.bpa4j.spi.BpaOptions;
 
 /**
  * BPA inference on one float32 set (docs/MATH.md §2) in plain scalar Java, with exactly the arithmetic of the
- * vector path it stands in for ({@link CosineKernel#fillKernel}, {@link ScalingSinkhorn}, {@link SetBpa}'s
+ * vector path it stands in for ({@link CosineCost#fillKernel}, {@link ScalingSinkhorn}, {@link SetBpa}'s
  * output rows): every fma, product and division in the same order, the dot products' float lanes kept and
  * flushed to double as {@link ScalingSweep} keeps them. So its Z is the same bits, at every vector width.
  *

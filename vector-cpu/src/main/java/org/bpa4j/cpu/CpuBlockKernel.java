@@ -58,8 +58,8 @@ final class CpuBlockKernel implements BlockKernel {
         this.team = team;
         this.euclidean = options.metric() == Metric.EUCLIDEAN;
         float[] raw = x.toFloatArray();
-        this.rows = euclidean ? new EuclideanKernel(raw, n, d, options.reg()).centredRows()
-                : new CosineKernel(raw, n, d, options.reg(), team).unitRows();
+        this.rows = euclidean ? new EuclideanCost(raw, n, d, options.reg()).centredRows()
+                : new CosineCost(raw, n, d, options.reg(), team).unitRows();
         this.squares = euclidean ? SymmetricGram.diagonal(rows, n, d) : null;
         int panels = (n + NR - 1) / NR;
         this.packed = new float[panels * NR * d];

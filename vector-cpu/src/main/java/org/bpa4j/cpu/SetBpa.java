@@ -20,7 +20,7 @@ final class SetBpa {
     private final int n;
     private final int[] labels;
     private final ThreadTeam team;
-    private final CostKernel cost;
+    private final Cost cost;
     /** Replaced by a fresh solve when a backward pass has consumed it (a second backward on one result). */
     private BpaPlan plan;
     private final RowChunks chunks;
@@ -39,8 +39,8 @@ final class SetBpa {
         this.team = team;
         this.chunks = new RowChunks(n);
         this.cost = options.metric() == Metric.COSINE
-                ? new CosineKernel(x, n, d, options.reg(), team)
-                : new EuclideanKernel(x, n, d, options.reg());
+                ? new CosineCost(x, n, d, options.reg(), team)
+                : new EuclideanCost(x, n, d, options.reg());
         this.plan = solve(kernel);
         if (options.maxScale()) {
             float maxP = plan.maxPlan();

@@ -18,7 +18,7 @@ class BpaPlanPathsTest {
             x[k] = (float) (rnd.nextDouble() * 2 - 1);
         }
         float[] logK = new float[n * n];
-        new CosineKernel(x, n, d, reg).fillLogK(logK, ThreadTeam.SEQUENTIAL);
+        new CosineCost(x, n, d, reg).fillLogK(logK, ThreadTeam.SEQUENTIAL);
         if (mask) {
             for (int i = 0; i < n; i++) {
                 logK[i * n + i] = (float) (-SetBpa.MASKED_COST / reg);

@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Cosine cost: x̂_i = x_i / max(‖x_i‖, 1e-12), logK_ij = (x̂_i·x̂_j − 1)/ε through the symmetric GEMM;
  * backward ∂L/∂x̂ = (G + Gᵀ)x̂/ε for G = ∂L/∂logK, then through the normalisation.
  */
-final class CosineKernel implements CostKernel {
+final class CosineCost implements Cost {
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
 
@@ -19,12 +19,12 @@ final class CosineKernel implements CostKernel {
     private final UnitRows rows;
     private final float[] unit;
 
-    CosineKernel(float[] x, int n, int d, double reg) {
+    CosineCost(float[] x, int n, int d, double reg) {
         this(x, n, d, reg, ThreadTeam.SEQUENTIAL);
     }
 
     /** Normalises the rows on the team (each row's arithmetic is the same on any thread). */
-    CosineKernel(float[] x, int n, int d, double reg, ThreadTeam team) {
+    CosineCost(float[] x, int n, int d, double reg, ThreadTeam team) {
         this.n = n;
         this.d = d;
         this.reg = reg;

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * overflow in float32), with an exact zero diagonal. The max is not a constant for the gradient: its share goes evenly to every entry attaining it,
  * whose positions are kept.
  */
-final class EuclideanKernel implements CostKernel {
+final class EuclideanCost implements Cost {
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
 
@@ -27,7 +27,7 @@ final class EuclideanKernel implements CostKernel {
     private float max;
     private long[] ties;
 
-    EuclideanKernel(float[] x, int n, int d, double reg) {
+    EuclideanCost(float[] x, int n, int d, double reg) {
         this.n = n;
         this.d = d;
         this.reg = reg;

@@ -1,7 +1,11 @@
 package org.bpa4j.cpu;
 
-/** A cost of docs/MATH.md §2 step 1 that writes logK = −C/ε and takes ∂L/∂logK back to ∂L/∂X (docs/MATH.md §3). */
-interface CostKernel {
+/**
+ * A cost of docs/MATH.md §2 step 1 that writes logK = −C/ε and takes ∂L/∂logK back to ∂L/∂X (docs/MATH.md §3).
+ * In this backend "kernel" means only the Gibbs kernel K = exp(−C/ε); the register-tile routines are
+ * micro-kernels, and the cost objects are named for their cost (cosine, euclidean).
+ */
+interface Cost {
     /** Fills the n×n logK (the diagonal unmasked). */
     void fillLogK(float[] logK, ThreadTeam team);
 
