@@ -136,7 +136,9 @@ step "BAM golden cases and random inputs" 90 "$OUT/2-first-golden.log" "${JUNIT[
     --select-class org.bpa4j.cuda.CudaBamTest
 step "small-set kernels on batches" 90 "$OUT/2-first-golden.log" "${JUNIT[@]}" --reports-dir "$OUT/junit-small-sets" \
     --select-class org.bpa4j.cuda.CudaSmallSetTest
-step "CUDA tests" 180 "$OUT/3-cuda-tests.log" "${JUNIT[@]}" --reports-dir "$OUT/junit-all" --select-package org.bpa4j.cuda
+# KernelConstantsTest reads the CUDA headers from the source tree, which the bundle does not carry: it runs in every build
+step "CUDA tests" 180 "$OUT/3-cuda-tests.log" "${JUNIT[@]}" --reports-dir "$OUT/junit-all" --select-package org.bpa4j.cuda \
+    --exclude-classname ".*KernelConstantsTest"
 
 # 4.-6. benchmarks
 BENCH="$OUT/4-bench-bpa4j.log"
