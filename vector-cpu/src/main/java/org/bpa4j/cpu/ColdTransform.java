@@ -88,15 +88,50 @@ final class ColdTransform {
 
     /**
      * K_ij = exp((x̂_i·x̂_j − 1)·inv): each x̂_i·x̂_j an fma chain over k from 0 within each K block of
-     * {@link SymmetricGram#KC}, the blocks added in order, as the GEMM's micro-kernel adds them (a product
-     * commutes, so K_ij and K_ji are the same bits however the tiles mirror them).
+     * {@link SymmetricGram#KC}, the blocks added in order, as the GEMM's micro-kernel adds them. A product
+     * commutes, so K_ji is the same bits: each task computes its rows' j ≥ i, four chains at a time (one chain
+     * waits on the fma latency), and writes K_ji too; no other task writes those entries.
      */
     private static void fillKernel(float[] unit, int n, int d, float inv, float[] k, ThreadTeam team) {
         final int rowsPerTask = 8;
         team.forEach((n + rowsPerTask - 1) / rowsPerTask, t -> {
             for (int i = t * rowsPerTask, end = Math.min(n, i + rowsPerTask); i < end; i++) {
                 int oi = i * d;
-                for (int j = 0; j < n; j++) {
+                int j = i;
+                for (; j + 4 <= n; j += 4) {
+                    int o0 = j * d;
+                    int o1 = o0 + d;
+                    int o2 = o1 + d;
+                    int o3 = o2 + d;
+                    float g0 = 0f;
+                    float g1 = 0f;
+                    float g2 = 0f;
+                    float g3 = 0f;
+                    for (int k0 = 0; k0 < d; k0 += KC) {
+                        int k1 = Math.min(d, k0 + KC);
+                        float a0 = 0f;
+                        float a1 = 0f;
+                        float a2 = 0f;
+                        float a3 = 0f;
+                        for (int q = k0; q < k1; q++) {
+                            float x = unit[oi + q];
+                            a0 = Math.fma(x, unit[o0 + q], a0);
+                            a1 = Math.fma(x, unit[o1 + q], a1);
+                            a2 = Math.fma(x, unit[o2 + q], a2);
+                            a3 = Math.fma(x, unit[o3 + q], a3);
+                        }
+                        boolean first = k0 == 0;
+                        g0 = first ? a0 : a0 + g0;
+                        g1 = first ? a1 : a1 + g1;
+                        g2 = first ? a2 : a2 + g2;
+                        g3 = first ? a3 : a3 + g3;
+                    }
+                    store(k, n, i, j, VectorExp.exp((g0 - 1f) * inv));
+                    store(k, n, i, j + 1, VectorExp.exp((g1 - 1f) * inv));
+                    store(k, n, i, j + 2, VectorExp.exp((g2 - 1f) * inv));
+                    store(k, n, i, j + 3, VectorExp.exp((g3 - 1f) * inv));
+                }
+                for (; j < n; j++) {
                     int oj = j * d;
                     float g = 0f;
                     for (int k0 = 0; k0 < d; k0 += KC) {
@@ -107,10 +142,16 @@ final class ColdTransform {
                         }
                         g = k0 == 0 ? acc : acc + g;
                     }
-                    k[i * n + j] = VectorExp.exp((g - 1f) * inv);
+                    store(k, n, i, j, VectorExp.exp((g - 1f) * inv));
                 }
             }
         });
+    }
+
+    /** K_ij and its mirror K_ji. */
+    private static void store(float[] k, int n, int i, int j, float value) {
+        k[i * n + j] = value;
+        k[j * n + i] = value;
     }
 
     /**
