@@ -88,7 +88,7 @@ final class CpuBlockKernel implements BlockKernel {
         }
 
         Scratch(int d) {
-            // whole MR-row panels: ROWS need not be a multiple of MR (6 rows where the CPU has 16 vector registers)
+            // whole MR-row panels: ROWS need not be a multiple of MR (6 rows with 128-bit vectors and 16 registers)
             rowPanels = new float[(ROWS + MR - 1) / MR * MR * d];
         }
     }

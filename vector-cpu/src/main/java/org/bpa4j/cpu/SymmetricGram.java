@@ -10,15 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Both operands are packed once per call: B panels of NR = 2 vectors of columns (k-major) and A panels of
  * MR rows (k-major). The micro-kernel keeps an MR×NR tile in 2·MR vector registers over a K block, with
- * the two B vectors and one broadcast beside it: MR = 8 (19 registers) where the CPU has 32, MR = 6 (15)
- * where it has 16 ({@link RegisterFile}), so the tile never spills. Every element is computed by one task
+ * the two B vectors and one broadcast beside it: MR = 8 (19 registers) where the CPU has 32 ({@link
+ * RegisterFile}); where it has 16, MR = 4 (11) with 256-bit vectors, whose 6-row tile C2 spilled around, and
+ * MR = 6 (15) with 128-bit ones, where the two measured the same. Every element is computed by one task
  * with one fixed order over k whatever the tile, so results do not depend on the threads or the tile; and
  * since a_ik·a_jk = a_jk·a_ik exactly, G is exactly symmetric.
  */
 final class SymmetricGram {
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
-    static final int MR = RegisterFile.VECTOR_REGISTERS >= 32 ? 8 : 6;
+    static final int MR = RegisterFile.VECTOR_REGISTERS >= 32 ? 8 : L >= 8 ? 4 : 6;
     static final int NR = 2 * L;
     /** Rows per task: a multiple of MR and of NR, so that a task's first column block starts at its first row. */
     static final int MC = multipleOfBoth(MR, NR, 64);
@@ -153,6 +154,8 @@ final class SymmetricGram {
     static void kernel(float[] ap, int ao, float[] bp, int bo, int kc, float[] tile, boolean first) {
         if (MR == 8) {
             kernel8(ap, ao, bp, bo, kc, tile, first);
+        } else if (MR == 4) {
+            kernel4(ap, ao, bp, bo, kc, tile, first);
         } else {
             kernel6(ap, ao, bp, bo, kc, tile, first);
         }
@@ -270,6 +273,46 @@ final class SymmetricGram {
         store(c41, tile, 4 * NR + L, first);
         store(c50, tile, 5 * NR, first);
         store(c51, tile, 5 * NR + L, first);
+    }
+
+    /**
+     * A 4×NR tile over kc steps of k (11 vector registers), for 256-bit vectors with 16 registers: C2 spills
+     * around the 6-row tile's 15 there (one thread's Gram at 24 % of the FMA peak under AVX2 on a Zen 4, against
+     * 40–50 % with this tile, BENCHMARKS.md §0.5); as {@link #kernel8}.
+     */
+    private static void kernel4(float[] ap, int ao, float[] bp, int bo, int kc, float[] tile, boolean first) {
+        FloatVector c00 = FloatVector.zero(F);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        for (int k = 0; k < kc; k++, ao += 4, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bo + L);
+            FloatVector x = FloatVector.broadcast(F, ap[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, ap[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, ap[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, ap[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        store(c00, tile, 0, first);
+        store(c01, tile, L, first);
+        store(c10, tile, NR, first);
+        store(c11, tile, NR + L, first);
+        store(c20, tile, 2 * NR, first);
+        store(c21, tile, 2 * NR + L, first);
+        store(c30, tile, 3 * NR, first);
+        store(c31, tile, 3 * NR + L, first);
     }
 
     private static void store(FloatVector c, float[] tile, int off, boolean first) {
