@@ -29,12 +29,8 @@ final class ColdTransform {
     /** {@code -Dbpa4j.cpu.coldPath=false} turns it off (to time the vector path's own cold start). */
     static final boolean ENABLED = !"false".equals(System.getProperty("bpa4j.cpu.coldPath"));
     private static final AtomicInteger CALLS = new AtomicInteger();
-    private static final double TINY = 1e-30;
-    private static final double HUGE = 1e30;
     private static final int L = RowKernels.L;
     private static final int KC = SymmetricGram.KC;
-    /** {@link ScalingSweep}'s and {@link RowKernels#dot}'s flush interval, in vectors. */
-    private static final int FLUSH = 64;
 
     private ColdTransform() {
     }
@@ -74,7 +70,7 @@ final class ColdTransform {
         if (Float.isNaN(maxPlan)) {
             return null;
         }
-        float scale = !options.maxScale() ? 1f : options.sigmoid() ? maxPlan / (1f + maxPlan) : maxPlan;
+        float scale = SetBpa.divisor(options, maxPlan);
         boolean[] finite = new boolean[chunks.count];
         team.forEach(chunks.count, c -> {
             boolean ok = true;
@@ -186,7 +182,7 @@ final class ColdTransform {
             b = new float[n];
             for (int j = 0; j < n; j++) {
                 double s = colSum[j];
-                if (!(s >= TINY && s <= HUGE)) {
+                if (!(s >= ScalingSinkhorn.TINY && s <= ScalingSinkhorn.HUGE)) {
                     return Float.NaN;
                 }
                 b[j] = (float) (1.0 / s);
@@ -196,15 +192,7 @@ final class ColdTransform {
             rowScale[i] = (float) (1.0 / rowSum[i]);
         }
         System.arraycopy(b, 0, colScale, 0, n);
-        float mx = 0f;
-        for (int j = 0; j < n; j++) {
-            float m = 0f;
-            for (float[] part : partMax) {
-                m = Math.max(m, part[j]);
-            }
-            mx = Math.max(mx, m * b[j]);
-        }
-        return mx;
+        return ScalingSinkhorn.maxPlan(partMax, b, n);
     }
 
     /**
@@ -223,7 +211,7 @@ final class ColdTransform {
             float[] c = new float[group];
             for (int r = 0; r < group; r++) {
                 double s = dot(k, (i + r) * n, b, n, lanes);
-                if (!(s >= TINY && s <= HUGE)) {
+                if (!(s >= ScalingSinkhorn.TINY && s <= ScalingSinkhorn.HUGE)) {
                     return false;
                 }
                 rowSum[i + r] = s;
@@ -253,7 +241,7 @@ final class ColdTransform {
 
     /**
      * Σ_j a[o + j]·b[j] as the vector dot products sum it: L float lanes of fma chains, added in lane order
-     * to a double every {@value #FLUSH} vectors and at the end, then the tail's float products.
+     * to a double every {@value RowKernels#FLUSH} vectors and at the end, then the tail's float products.
      */
     private static double dot(float[] a, int o, float[] b, int n, float[] lanes) {
         java.util.Arrays.fill(lanes, 0f);
@@ -265,25 +253,17 @@ final class ColdTransform {
             for (int l = 0; l < L; l++) {
                 lanes[l] = Math.fma(a[o + j + l], b[j + l], lanes[l]);
             }
-            if (++blocks == FLUSH) {
-                total += sumLanes(lanes);
+            if (++blocks == RowKernels.FLUSH) {
+                total += RowKernels.sumLanes(lanes);
                 java.util.Arrays.fill(lanes, 0f);
                 blocks = 0;
             }
         }
-        total += sumLanes(lanes);
+        total += RowKernels.sumLanes(lanes);
         for (; j < n; j++) {
             total += a[o + j] * b[j];
         }
         return total;
-    }
-
-    private static double sumLanes(float[] lanes) {
-        double s = 0;
-        for (int l = 0; l < L; l++) {
-            s += lanes[l];
-        }
-        return s;
     }
 
     /**
@@ -301,14 +281,7 @@ final class ColdTransform {
             k[o + j] = zij;
             finite &= Float.isFinite(zij);
         }
-        if (labels != null && i < labels.length) {
-            for (int j = 0; j < labels.length; j++) {
-                k[o + j] = labels[i] == labels[j] ? 1f : 0f;
-            }
-        }
-        if (options.maskDiagonal()) {
-            k[o + i] = 1f;
-        }
+        SetBpa.overwriteKnown(options, labels, i, k, o);
         return finite;
     }
 }

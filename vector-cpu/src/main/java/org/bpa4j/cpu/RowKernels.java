@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class RowKernels {
     static final VectorSpecies<Float> F = VectorExp.F;
     static final int L = F.length();
-    private static final int FLUSH = 64;
+    static final int FLUSH = 64;
     /** Slack after a row buffer: masked tail loads then stay on the intrinsic path (a masked access whose
      * full vector would pass the array's end falls back to a scalar loop). */
     static final int PAD = L;
@@ -24,6 +24,11 @@ final class RowKernels {
     /** Σ of the lanes, in lane order, in double precision. {@code lanes} is scratch of length ≥ L. */
     static double sumLanes(FloatVector acc, float[] lanes) {
         acc.intoArray(lanes, 0);
+        return sumLanes(lanes);
+    }
+
+    /** The first L values of {@code lanes} added in lane order, in double (the scalar twin's lane sum). */
+    static double sumLanes(float[] lanes) {
         double s = 0;
         for (int k = 0; k < L; k++) {
             s += lanes[k];

@@ -20,8 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class ScalingSinkhorn implements BpaPlan {
     static final float MAX_RANGE = 40f;
-    private static final double TINY = 1e-30;
-    private static final double HUGE = 1e30;
+    /** The range a row or column sum must stay in (else the log domain takes over). */
+    static final double TINY = 1e-30;
+    static final double HUGE = 1e30;
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
 
@@ -262,6 +263,11 @@ final class ScalingSinkhorn implements BpaPlan {
             finalA[i] = (float) (1.0 / rowSum[i]);
         }
         finalB = b;
+        maxPlan = maxPlan(partMax, b, n);
+    }
+
+    /** max P = max_j fl(m_j b_j) for the column maxima m_j = max over the chunks' partMax[c][j] of fl(K_ij a_i). */
+    static float maxPlan(float[][] partMax, float[] b, int n) {
         float mx = 0f;
         for (int j = 0; j < n; j++) {
             float m = 0f;
@@ -270,7 +276,7 @@ final class ScalingSinkhorn implements BpaPlan {
             }
             mx = Math.max(mx, m * b[j]);
         }
-        maxPlan = mx;
+        return mx;
     }
 
     @Override

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class ScalingSweep {
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
-    private static final int FLUSH = 64;
+    private static final int FLUSH = RowKernels.FLUSH;
 
     /** The weight of row i given its dot product; NaN stops a sweep that stops on NaN. */
     interface RowWeight {

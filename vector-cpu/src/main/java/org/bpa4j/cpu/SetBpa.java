@@ -42,12 +42,15 @@ final class SetBpa {
                 ? new CosineCost(x, n, d, options.reg(), team)
                 : new EuclideanCost(x, n, d, options.reg());
         this.plan = solve(kernel);
-        if (options.maxScale()) {
-            float maxP = plan.maxPlan();
-            scale = options.sigmoid() ? maxP / (1f + maxP) : maxP;
-        } else {
-            scale = 1f;
+        scale = divisor(options, plan.maxPlan());
+    }
+
+    /** Step 5's divisor from the plan's largest entry: max P, or σ's max P/(1 + max P); 1 without max-scaling. */
+    static float divisor(BpaOptions options, float maxPlan) {
+        if (!options.maxScale()) {
+            return 1f;
         }
+        return options.sigmoid() ? maxPlan / (1f + maxPlan) : maxPlan;
     }
 
     /** Steps 1–3: the cost's kernel and the Sinkhorn duals, deterministic, so a re-solve gives the same bits. */
@@ -160,6 +163,12 @@ final class SetBpa {
                 System.arraycopy(row, 0, dst, off, n);
             }
         }
+        overwriteKnown(options, labels, i, dst, off);
+        return finite;
+    }
+
+    /** Steps 6 and 7 on row i of Z at dst[off..): the label block's 1s and 0s, then the masked diagonal's 1. */
+    static void overwriteKnown(BpaOptions options, int[] labels, int i, float[] dst, int off) {
         if (labels != null && i < labels.length) {
             for (int j = 0; j < labels.length; j++) {
                 dst[off + j] = labels[i] == labels[j] ? 1f : 0f;
@@ -168,7 +177,6 @@ final class SetBpa {
         if (options.maskDiagonal()) {
             dst[off + i] = 1f;
         }
-        return finite;
     }
 
     /** Whether every per-chunk (or per-set) finiteness flag is set. */
