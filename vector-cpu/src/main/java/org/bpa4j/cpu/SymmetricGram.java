@@ -42,7 +42,6 @@ final class SymmetricGram {
         team.forEach(colBlocks, jb -> pack(a, n, d, jb * NR, NR, bp, jb * NR * d));
         team.forEach(rowBlocks, ib -> pack(a, n, d, ib * MR, MR, ap, ib * MR * d));
         int panels = (n + MC - 1) / MC;
-        int[] stride = rowOffsets(n);
         team.forEach(panels, p -> {
             float[] tile = new float[MR * NR];
             int i0 = p * MC;
@@ -62,7 +61,7 @@ final class SymmetricGram {
                     }
                     if (j0 >= i1) {
                         // a block no later panel computes: its mirror image is written now, while in L1
-                        mirrorTile(out, n, stride, r0, Math.min(MR, n - r0), j0, cols);
+                        mirrorTile(out, n, r0, Math.min(MR, n - r0), j0, cols);
                     }
                 }
             }
@@ -79,40 +78,18 @@ final class SymmetricGram {
     }
 
     /**
-     * The 8 lanes of one column of an 8-row tile, rows n apart. Used only with 8-row tiles where 256-bit
-     * vectors exist (preferred species of 8 lanes or more): a species wider than the JVM's vectors, or a
-     * gather the CPU lacks, would run as a Java loop allocating its lanes.
+     * out[j][i] = out[i][j] for the tile's rows i in [r0, r0+rows) and columns j in [j0, j0+cols): a scalar
+     * copy, MR·NR moves against the tile's MR·NR·d FMAs. (A gather of each column was tried with 8-row
+     * tiles: on a Zen 4 its index check ran as Java code allocating its lanes, and the whole forward at
+     * n = 4096 took 6–8× longer; BENCHMARKS.md §0.1.) Panel p writes, below the diagonal, only the columns
+     * of its own rows, which no other task writes.
      */
-    private static final VectorSpecies<Float> COLUMN = FloatVector.SPECIES_256;
-    private static final boolean GATHER_MIRROR = MR == 8 && L >= 8;
-
-    /**
-     * out[j][i] = out[i][j] for the tile's rows i in [r0, r0+rows) and columns j in [j0, j0+cols): one
-     * gather of a column's MR values and one contiguous store per column where {@link #GATHER_MIRROR}, else a
-     * scalar copy (MR·NR moves against the tile's MR·NR·d FMAs). Panel p writes, below the
-     * diagonal, only the columns of its own rows, which no other task writes.
-     */
-    private static void mirrorTile(float[] out, int n, int[] stride, int r0, int rows, int j0, int cols) {
-        if (GATHER_MIRROR && rows == MR) {
-            for (int c = 0; c < cols; c++) {
-                FloatVector.fromArray(COLUMN, out, r0 * n + j0 + c, stride, 0).intoArray(out, (j0 + c) * n + r0);
-            }
-            return;
-        }
+    private static void mirrorTile(float[] out, int n, int r0, int rows, int j0, int cols) {
         for (int c = 0; c < cols; c++) {
             for (int r = 0; r < rows; r++) {
                 out[(j0 + c) * n + r0 + r] = out[(r0 + r) * n + j0 + c];
             }
         }
-    }
-
-    /** {0, n, 2n, ..., (MR−1)n}: the gather's index map for rows n apart. */
-    private static int[] rowOffsets(int n) {
-        int[] offsets = new int[MR];
-        for (int r = 0; r < MR; r++) {
-            offsets[r] = r * n;
-        }
-        return offsets;
     }
 
     /**
