@@ -104,22 +104,32 @@ final class MemoryEstimate {
      */
     static void check(Need need, String where) {
         Runtime rt = Runtime.getRuntime();
-        String prefix = where + ": " + need.what() + " needs about " + bytes(need.heap() + need.offHeap());
         if (need.heap() > rt.maxMemory()) {
-            throw new InvalidInputException(prefix + " of Java heap, more than the heap's limit of "
+            throw new InvalidInputException(prefix(need, where) + " of Java heap, more than the heap's limit of "
                     + bytes(rt.maxMemory()) + " (-Xmx)");
         }
         if (need.largestArray() > MAX_ARRAY) {
-            throw new InvalidInputException(prefix + ", and one of its matrices has " + need.largestArray()
-                    + " elements, more than the 2^31 − 1 a Java array may hold");
+            throw new InvalidInputException(prefix(need, where) + ", and one of its matrices has "
+                    + need.largestArray() + " elements, more than the 2^31 − 1 a Java array may hold");
         }
-        long maxDirect = maxDirectMemory();
-        if (need.offHeap() > maxDirect - directMemoryUsed()) {
-            throw new InvalidInputException(prefix + ", of which " + bytes(need.offHeap())
-                    + " off the heap, more than the " + bytes(Math.max(0, maxDirect - directMemoryUsed()))
-                    + " left of the off-heap limit (-XX:MaxDirectMemorySize) of " + bytes(maxDirect));
+        // the off-heap pool is only asked for (an MXBean lookup) when the call needs off-heap memory
+        if (need.offHeap() > 0) {
+            long maxDirect = MaxDirect.BYTES;
+            long left = maxDirect - directMemoryUsed();
+            if (need.offHeap() > left) {
+                throw new InvalidInputException(prefix(need, where) + ", of which " + bytes(need.offHeap())
+                        + " off the heap, more than the " + bytes(Math.max(0, left))
+                        + " left of the off-heap limit (-XX:MaxDirectMemorySize) of " + bytes(maxDirect));
+            }
         }
-        HeapCheck.require(need.heap(), prefix);
+        // the message is only formatted when it may be needed: this runs before every call
+        if (need.heap() > freeHeap()) {
+            HeapCheck.require(need.heap(), prefix(need, where));
+        }
+    }
+
+    private static String prefix(Need need, String where) {
+        return where + ": " + need.what() + " needs about " + bytes(need.heap() + need.offHeap());
     }
 
     /**
@@ -134,6 +144,11 @@ final class MemoryEstimate {
                 + bytes(rt.maxMemory() - freeHeap()) + " afterwards");
         out.initCause(e);
         return out;
+    }
+
+    /** -XX:MaxDirectMemorySize, read once: the JVM cannot change it while it runs. */
+    private static final class MaxDirect {
+        static final long BYTES = maxDirectMemory();
     }
 
     /** -XX:MaxDirectMemorySize, or the heap's limit when it is not set (the JVM's own default). */
