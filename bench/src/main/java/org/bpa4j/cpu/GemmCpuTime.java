@@ -51,6 +51,20 @@ public final class GemmCpuTime {
                 product[r] = (t2 - t1) / 1e6;
             }
         }
+        // the BAM loss's product shape: (N = 2048) × d (256) times d × (T = 512), as TileGemm computes it
+        float[] za = BenchSettings.unitRows(2, 2048, 256);
+        float[] zb = BenchSettings.unitRows(3, 512, 256);
+        double[] tile = new double[runs];
+        for (int pass = 0; pass < 2; pass++) {
+            for (int r = 0; r < runs; r++) {
+                long t0 = clock.getCurrentThreadCpuTime();
+                TileGemm.multiply(za, false, zb, true, 2048, 512, 256, ThreadTeam.SEQUENTIAL);
+                tile[r] = (clock.getCurrentThreadCpuTime() - t0) / 1e6;
+            }
+        }
+        Arrays.sort(tile);
+        System.out.printf("BAM-shaped TileGemm (2048 x 256 x 512), %d-row tiles: min %.3f median %.3f ms"
+                + " (%.1f G lane-FMA/s)%n", TileGemm.MR, tile[0], tile[runs / 2], 2048.0 * 512 * 256 / tile[0] / 1e6);
         MachineLimitsBenchmark limits = new MachineLimitsBenchmark();
         double[] peak = new double[5];
         for (int pass = 0; pass < 2; pass++) {

@@ -43,6 +43,18 @@ final class CompilerCheck {
         return Optional.empty();
     }
 
+    /**
+     * One HotSpot option's value ({@code -XX:UseAVX}, for instance), or null when this JVM has no such option
+     * or is not HotSpot.
+     */
+    static String vmOption(String name) {
+        try {
+            return option(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class), name);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
     private static String option(HotSpotDiagnosticMXBean bean, String name) {
         try {
             return bean.getVMOption(name).getValue();

@@ -11,15 +11,15 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Both operands are packed once per call: B panels of NR = 2 vectors of columns (k-major) and A panels of
  * MR rows (k-major). The micro-kernel keeps an MR×NR tile in 2·MR vector registers over a K block, with
  * the two B vectors and one broadcast beside it: MR = 8 (19 registers) where the CPU has 32 ({@link
- * RegisterFile}); where it has 16, MR = 4 (11) with 256-bit vectors, whose 6-row tile C2 spilled around, and
- * MR = 6 (15) with 128-bit ones, where the two measured the same. Every element is computed by one task
+ * RegisterFile}) and vectors of 8 lanes or more, 6 (15) with 32 registers and 4 lanes (NEON), and 4 (11)
+ * wherever there are 16, around whose 6-row tile C2 spilled (BENCHMARKS.md §0.5). Every element is computed by one task
  * with one fixed order over k whatever the tile, so results do not depend on the threads or the tile; and
  * since a_ik·a_jk = a_jk·a_ik exactly, G is exactly symmetric.
  */
 final class SymmetricGram {
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
-    static final int MR = RegisterFile.VECTOR_REGISTERS >= 32 ? 8 : L >= 8 ? 4 : 6;
+    static final int MR = RegisterFile.VECTOR_REGISTERS < 32 ? 4 : L >= 8 ? 8 : 6;
     static final int NR = 2 * L;
     /** Rows per task: a multiple of MR and of NR, so that a task's first column block starts at its first row. */
     static final int MC = multipleOfBoth(MR, NR, 64);

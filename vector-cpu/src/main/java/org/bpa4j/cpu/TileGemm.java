@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * stored rows (k×n) or as its transpose (n×k, the usual A·Bᵀ of a similarity matrix).
  *
  * <p>Both operands are packed k-major once per call: A in panels of MR rows, B in panels of NR = 2 vectors
- * of columns. The tile is sized for the register file of the species in use: MR×NR accumulators plus two
- * B vectors and one broadcast must fit, so MR = 6 where there are 16 vector registers (AVX2, SSE; 12
- * accumulators) and MR = 8 at 512 bits (AVX-512 has 32). A task owns a block of MC rows × NC columns of C
+ * of columns. The tile is sized for the register file ({@link RegisterFile}): MR×NR accumulators plus two
+ * B vectors and one broadcast must fit, so MR = 8 with 32 vector registers and vectors of 8 lanes or more,
+ * 6 with 32 registers and 4 lanes (NEON), and 4 with 16 (AVX2, SSE), where C2 spilled around the 6-row
+ * tile's 15 registers and the product ran at half the speed (BENCHMARKS.md §0.5). A task owns a block of MC rows × NC columns of C
  * (its A block and B block stay in L2 over a K block of KC) and sums over k in one fixed order, so C does
  * not depend on the threads.
  */
@@ -19,7 +20,7 @@ final class TileGemm {
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
     static final int NR = 2 * L;
-    static final int MR = L >= 16 ? 8 : 6;
+    static final int MR = RegisterFile.VECTOR_REGISTERS < 32 ? 4 : L >= 8 ? 8 : 6;
     private static final int KC = 256;
     /** Rows and columns of C per task. */
     private static final int MC = 16 * MR;
@@ -61,6 +62,8 @@ final class TileGemm {
                         int ao = i * k + k0 * MR;
                         if (MR == 8) {
                             kernel8(ap, ao, bp, bo, kc, c, i * np + j, np, first);
+                        } else if (MR == 4) {
+                            kernel4(ap, ao, bp, bo, kc, c, i * np + j, np, first);
                         } else {
                             kernel6(ap, ao, bp, bo, kc, c, i * np + j, np, first);
                         }
@@ -110,6 +113,43 @@ final class TileGemm {
                 System.arraycopy(b, kk * n + c0, dst, off + kk * NR, cols);
             }
         }
+    }
+
+    /** A 4×NR tile over kc steps of k, added to c (or stored there on the first K block). */
+    private static void kernel4(float[] ap, int ao, float[] bp, int bo, int kc, float[] c, int co, int ldc,
+            boolean first) {
+        FloatVector c00 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, c, co);
+        FloatVector c01 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, c, co + L);
+        FloatVector c10 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, c, co + 1 * ldc);
+        FloatVector c11 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, c, co + 1 * ldc + L);
+        FloatVector c20 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, c, co + 2 * ldc);
+        FloatVector c21 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, c, co + 2 * ldc + L);
+        FloatVector c30 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, c, co + 3 * ldc);
+        FloatVector c31 = first ? FloatVector.zero(F) : FloatVector.fromArray(F, c, co + 3 * ldc + L);
+        for (int k = 0; k < kc; k++, ao += 4, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(F, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(F, bp, bo + L);
+            FloatVector x = FloatVector.broadcast(F, ap[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(F, ap[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(F, ap[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(F, ap[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(c, co);
+        c01.intoArray(c, co + L);
+        c10.intoArray(c, co + 1 * ldc);
+        c11.intoArray(c, co + 1 * ldc + L);
+        c20.intoArray(c, co + 2 * ldc);
+        c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc);
+        c31.intoArray(c, co + 3 * ldc + L);
     }
 
     /** An 6×NR tile over kc steps of k, added to c (or stored there on the first K block). */
