@@ -1,0 +1,186 @@
+package org.bpa4j.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+import org.bpa4j.BamLoss;
+import org.bpa4j.DType;
+import org.bpa4j.Metric;
+import org.bpa4j.Tensor;
+import org.bpa4j.spi.BamOptions;
+import org.bpa4j.spi.BpaOptions;
+import org.bpa4j.spi.BpaPass;
+import org.bpa4j.testing.RandomTensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once C2 has compiled the kernels, no Vector API operation of the backend may run as Java code: an
+ * intrinsic C2 refuses for this species or CPU (a gather, a mask operation, a species wider than the JVM's
+ * vectors) runs the operation's Java fallback instead, lane by lane (BENCHMARKS.md §0.1: a gather's index
+ * check did this at 512 bits on a Zen 4, in {@code bin/bpa4j}'s JVM, and made the forward 6–8× slower; this
+ * test's JVM compiled that gather, so it guards the kind of fault, not that one case). Each case is called on two
+ * threads until two calls in a row allocate no more than a few times its own matrices (a fallback that is
+ * not scalar-replaced allocates an object per operation), and fails if that never happens; then JFR samples
+ * the warm calls, and a case fails when more than a tenth of the samples are inside a fallback (the Vector
+ * API's per-lane helpers such as {@code bOp}, {@code vOp}, {@code bTest} and their lambdas, which never run
+ * when the intrinsic is used). The per-width runs repeat it at 128, 256 and 512 bits.
+ */
+class NoVectorFallbackTest {
+    /** The Vector API's per-lane fallback helpers (jdk.incubator.vector's bOp, uOp, tOp, ... and lambdas). */
+    private static final Set<String> FALLBACK_METHODS = Set.of("bOp", "uOp", "tOp", "vOp", "bTest", "ldOp", "stOp",
+            "ldLongOp", "stLongOp", "rOp", "fromBitsCoerced");
+    private static final long SAMPLED_NANOS = 1_000_000_000L;
+
+    /** Generous: C2 compiles these kernels in a few seconds, longer on a loaded 2-core machine. */
+    private static final long DEADLINE_NANOS = 90_000_000_000L;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    @BeforeAll
+    static void widthAsRequested() {
+        RequestedVectorWidth.checkOrSkip();
+    }
+
+    @Test
+    void bpaForwardAndBackward() {
+        int n = 600;
+        Tensor x = RandomTensors.gaussian(1, n, 48).to(DType.FLOAT32);
+        Tensor g = RandomTensors.gaussian(2, n, n).to(DType.FLOAT32);
+        CpuBackend backend = new CpuBackend(2);
+        for (Metric metric : Metric.values()) {
+            BpaOptions options = new BpaOptions(metric, 0.1, 10, false, true, true, DType.FLOAT32);
+            // K and its plan, Z, ∂Z's copy and the gradient's n×n workspaces: 9–12 n×n float matrices measured
+            assertSettles(metric + " BPA forward and backward", 24L * n * n * Float.BYTES, () -> {
+                BpaPass pass = backend.bpa(options, x, null);
+                return pass.backward(g);
+            });
+            // K (or logK) and Z: 2–5 n×n matrices measured
+            assertSettles(metric + " BPA inference", 12L * n * n * Float.BYTES,
+                    () -> backend.bpaInference(options, x, null).z());
+        }
+    }
+
+    @Test
+    void bamLossAndGradient() {
+        BamLoss defaults = BamLoss.builder().largeCrops(2).localCrops(6).build();
+        BamOptions options = new BamOptions(defaults.largeCrops(), defaults.localCrops(), defaults.targetCrops(),
+                defaults.temperature(), defaults.reg(), defaults.iterations(), defaults.topK(),
+                defaults.positiveMasking(), DType.FLOAT32);
+        int batch = 32;
+        int rows = batch * options.views();
+        int targets = batch * options.targetCrops();
+        int d = 64;
+        Tensor z = RandomTensors.gaussian(3, rows, d).to(DType.FLOAT32);
+        // Q (and its target), the kernel, the plan and ∂Q: about six N×N_t matrices, plus z-shaped arrays;
+        // about 2.5 times that measured
+        long own = (6L * rows * targets + 8L * rows * d) * Float.BYTES;
+        assertSettles("BAM loss and gradient", 6 * own, () -> {
+            CpuBam pass = CpuBam.compute(options, z, null, ThreadTeam.of(2));
+            return pass.gradient(1);
+        });
+    }
+
+    /**
+     * Calls {@code call} until two calls in a row allocate at most {@code budget} bytes each
+     * (two: a process's first small inference takes the scalar cold path, {@link ColdTransform}).
+     */
+    private static void assertSettles(String what, long budget, Supplier<Object> call) {
+        long start = System.nanoTime();
+        long last = Long.MAX_VALUE;
+        int calls = 0;
+        int within = 0;
+        while (System.nanoTime() - start < DEADLINE_NANOS) {
+            long before = allocatedBytes();
+            Object result = call.get();
+            last = allocatedBytes() - before;
+            calls++;
+            assertTrue(result != null, what + " returned nothing");
+            within = last <= budget ? within + 1 : 0;
+            if (within == 2) {
+                assertNoFallbackSamples(what, call);
+                return;
+            }
+        }
+        throw new AssertionError(what + ": after " + calls + " calls each still allocates " + last
+                + " bytes against its own arrays' budget of " + budget + ": a Vector API operation runs as Java"
+                + " code (JFR's jdk.ExecutionSample names it)");
+    }
+
+    /** Bytes allocated so far by all live threads (the caller and the backend's team). */
+    private static long allocatedBytes() {
+        long total = 0;
+        for (long bytes : THREADS.getThreadAllocatedBytes(THREADS.getAllThreadIds())) {
+            total += Math.max(0, bytes);
+        }
+        return total;
+    }
+
+    /** Samples warm calls of {@code call} with JFR; fails where a tenth of the samples are in a fallback. */
+    private static void assertNoFallbackSamples(String what, Supplier<Object> call) {
+        Map<String, Integer> fallbacks = new TreeMap<>();
+        int samples = 0;
+        Path file = null;
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+            recording.start();
+            long start = System.nanoTime();
+            int calls = 0;
+            while (calls < 3 || System.nanoTime() - start < SAMPLED_NANOS) {
+                call.get();
+                calls++;
+            }
+            recording.stop();
+            file = Files.createTempFile("bpa4j-fallback", ".jfr");
+            recording.dump(file);
+            for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
+                // every thread's samples in the backend: the team's workers run most of a call
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
+                        || event.getStackTrace().getFrames().stream().noneMatch(
+                                f -> f.getMethod().getType().getName().startsWith("org.bpa4j.cpu."))) {
+                    continue;
+                }
+                samples++;
+                String fallback = null;
+                for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                    String type = frame.getMethod().getType().getName();
+                    String method = frame.getMethod().getName();
+                    boolean vectorApi = type.startsWith("jdk.incubator.vector.") || type.startsWith("jdk.internal.vm.vector.");
+                    if (fallback == null && vectorApi && (FALLBACK_METHODS.contains(method) || method.startsWith("lambda$"))) {
+                        fallback = type.substring(type.lastIndexOf('.') + 1) + "." + method;
+                    } else if (fallback != null && type.startsWith("org.bpa4j.")) {
+                        // named by the backend's method that ran it
+                        fallback = fallback + " in " + type.substring(type.lastIndexOf('.') + 1) + "." + method
+                                + " line " + frame.getLineNumber();
+                        break;
+                    }
+                }
+                if (fallback != null) {
+                    fallbacks.merge(fallback, 1, Integer::sum);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not write or read the JFR recording", e);
+        } finally {
+            if (file != null) {
+                file.toFile().delete();
+            }
+        }
+        int inFallback = fallbacks.values().stream().mapToInt(Integer::intValue).sum();
+        assertTrue(samples >= 50, what + ": only " + samples + " JFR samples of the calling thread");
+        assertTrue(inFallback * 10 <= samples, what + ": " + inFallback + " of " + samples
+                + " samples of warm calls run Vector API fallbacks (Java code, not SIMD): " + fallbacks);
+    }
+}
