@@ -65,6 +65,18 @@ public final class GemmCpuTime {
         Arrays.sort(tile);
         System.out.printf("BAM-shaped TileGemm (2048 x 256 x 512), %d-row tiles: min %.3f median %.3f ms"
                 + " (%.1f G lane-FMA/s)%n", TileGemm.MR, tile[0], tile[runs / 2], 2048.0 * 512 * 256 / tile[0] / 1e6);
+        // and the backward's transposed product: dQ^T (512 x 2048, given as 2048 x 512) times z (2048 x 256)
+        float[] dq = BenchSettings.unitRows(4, 2048, 512);
+        for (int pass = 0; pass < 2; pass++) {
+            for (int r = 0; r < runs; r++) {
+                long t0 = clock.getCurrentThreadCpuTime();
+                TileGemm.multiply(dq, true, za, false, 512, 256, 2048, ThreadTeam.SEQUENTIAL);
+                tile[r] = (clock.getCurrentThreadCpuTime() - t0) / 1e6;
+            }
+        }
+        Arrays.sort(tile);
+        System.out.printf("BAM-shaped TileGemm, A transposed (512 x 2048 x 256): min %.3f median %.3f ms"
+                + " (%.1f G lane-FMA/s)%n", tile[0], tile[runs / 2], 2048.0 * 512 * 256 / tile[0] / 1e6);
         MachineLimitsBenchmark limits = new MachineLimitsBenchmark();
         double[] peak = new double[5];
         for (int pass = 0; pass < 2; pass++) {

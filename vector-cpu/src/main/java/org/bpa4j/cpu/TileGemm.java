@@ -85,8 +85,13 @@ final class TileGemm {
     private static void packA(float[] a, boolean transposed, int m, int k, int r0, float[] dst, int off) {
         int rows = Math.min(MR, m - r0);
         if (transposed) {
+            // a loop, not System.arraycopy: MR floats a call made the copies' call overhead an eighth of a BAM step
             for (int kk = 0; kk < k; kk++) {
-                System.arraycopy(a, kk * m + r0, dst, off + kk * MR, rows);
+                int src = kk * m + r0;
+                int to = off + kk * MR;
+                for (int r = 0; r < rows; r++) {
+                    dst[to + r] = a[src + r];
+                }
             }
         } else {
             for (int r = 0; r < rows; r++) {
@@ -110,7 +115,11 @@ final class TileGemm {
             }
         } else {
             for (int kk = 0; kk < k; kk++) {
-                System.arraycopy(b, kk * n + c0, dst, off + kk * NR, cols);
+                int src = kk * n + c0;
+                int to = off + kk * NR;
+                for (int c = 0; c < cols; c++) {
+                    dst[to + c] = b[src + c];
+                }
             }
         }
     }
