@@ -29,14 +29,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Once C2 has compiled the kernels, no Vector API operation of the backend may run as Java code: an
  * intrinsic C2 refuses for this species or CPU (a gather, a mask operation, a species wider than the JVM's
- * vectors) runs the operation's Java fallback instead, lane by lane (BENCHMARKS.md §0.1: a gather's index
+ * vectors) runs the operation's Java fallback instead, lane by lane (BENCHMARKS.md §0.0: a gather's index
  * check did this at 512 bits on a Zen 4, in {@code bin/bpa4j}'s JVM, and made the forward 6–8× slower; this
- * test's JVM compiled that gather, so it guards the kind of fault, not that one case). Each case is called on two
- * threads until two calls in a row allocate no more than a few times its own matrices (a fallback that is
- * not scalar-replaced allocates an object per operation), and fails if that never happens; then JFR samples
- * the warm calls, and a case fails when more than a tenth of the samples are inside a fallback (the Vector
- * API's per-lane helpers such as {@code bOp}, {@code vOp}, {@code bTest} and their lambdas, which never run
- * when the intrinsic is used). The per-width runs repeat it at 128, 256 and 512 bits.
+ * test's JVM compiled that gather, so it guards the kind of fault, not that one case).
+ *
+ * <p>Each case is called on two threads until two calls in a row allocate no more than a few times its own
+ * matrices (code C2 has not compiled yet allocates an object per vector operation), and fails if that never
+ * happens. Then JFR samples the warm calls, and the case fails when more than a fifth of the samples are in
+ * a fallback: the Vector API's per-lane helpers ({@code bOp}, {@code vOp}, {@code bTest}, ... and their
+ * lambdas), which never run where the intrinsic is used. A hot kernel that falls back fills about half of
+ * the samples; a rarely called one still being compiled, a few per cent. The per-width runs repeat it at
+ * 128, 256 and 512 bits.
  */
 class NoVectorFallbackTest {
     /** The Vector API's per-lane fallback helpers (jdk.incubator.vector's bOp, uOp, tOp, ... and lambdas). */
@@ -128,7 +131,7 @@ class NoVectorFallbackTest {
         return total;
     }
 
-    /** Samples warm calls of {@code call} with JFR; fails where a tenth of the samples are in a fallback. */
+    /** Samples warm calls of {@code call} with JFR; fails where a fifth of the samples are in a fallback. */
     private static void assertNoFallbackSamples(String what, Supplier<Object> call) {
         Map<String, Integer> fallbacks = new TreeMap<>();
         int samples = 0;
@@ -180,7 +183,7 @@ class NoVectorFallbackTest {
         }
         int inFallback = fallbacks.values().stream().mapToInt(Integer::intValue).sum();
         assertTrue(samples >= 50, what + ": only " + samples + " JFR samples of the calling thread");
-        assertTrue(inFallback * 10 <= samples, what + ": " + inFallback + " of " + samples
+        assertTrue(inFallback * 5 <= samples, what + ": " + inFallback + " of " + samples
                 + " samples of warm calls run Vector API fallbacks (Java code, not SIMD): " + fallbacks);
     }
 }
