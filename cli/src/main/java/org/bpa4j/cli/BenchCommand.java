@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
             "BPA: forward is inference (Bpa.transform: nothing kept for a backward pass); forward+backward is "
                 + "Bpa.forward, then backward. BAM: the loss; the loss and its gradient.",
             "Each figure is the median of --runs timed runs once the JIT is done: untimed warm-up rounds run until "
-                + "their times settle (--settle), at least --warmup rounds and --warmup-seconds, at most "
+                + "their times settle (--settle) and the JIT compiler is idle, at least --warmup rounds and --warmup-seconds, at most "
                 + "--warmup-max-seconds."})
 final class BenchCommand implements Callable<Integer> {
     @Spec

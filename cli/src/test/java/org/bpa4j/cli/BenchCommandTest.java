@@ -59,6 +59,42 @@ class BenchCommandTest {
         assertTrue(run.out().contains("forward+backward ms"), run.out());
     }
 
+    /** Settled timings are not enough while the JIT is still compiling: the warm-up waits for it to go idle. */
+    @Test
+    void warmUpWaitsForTheJitToGoIdle() {
+        SteadyState.Workload busy = new SteadyState.Workload() {
+            @Override
+            public void forward() {
+                spin();
+            }
+
+            @Override
+            public void forwardBackward() {
+                spin();
+            }
+        };
+        SteadyState.Settings lenient = new SteadyState.Settings(0, 0, 30, 0.9);
+        long[] reads = {0};
+        // compiling (10 ms more at every read) until the 20th read, then idle
+        int rounds = SteadyState.warmUp(busy, lenient, () -> Math.min(reads[0]++, 20) * 10);
+        assertTrue(rounds >= 20 + SteadyState.WINDOW - 1, "stopped after " + rounds + " rounds, while compiling");
+        assertTrue(rounds <= 20 + 2 * SteadyState.WINDOW, "went on " + rounds + " rounds after the JIT was idle");
+        int unreported = SteadyState.warmUp(busy, lenient, () -> -1);
+        assertTrue(unreported == 2 * SteadyState.WINDOW, "a JVM without compile times: timings alone, got "
+                + unreported);
+    }
+
+    /** A few hundred microseconds of work whose result is used. */
+    private static void spin() {
+        double x = 1;
+        for (int i = 0; i < 200_000; i++) {
+            x = x * 1.0000001 + 1e-9;
+        }
+        if (x == 0) {
+            throw new AssertionError("unreachable");
+        }
+    }
+
     /** The warm-up stops once the last five rounds' median is within the tolerance of the five before. */
     @Test
     void warmUpEndsWhenTheTimingsSettle() {
