@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * MR rows (k-major). The micro-kernel keeps an MR×NR tile in 2·MR vector registers over a K block, with
  * the two B vectors and one broadcast beside it: MR = 8 (19 registers) where the CPU has 32 ({@link
  * RegisterFile}) and vectors of 8 lanes or more, 6 (15) with 32 registers and 4 lanes (NEON), and 4 (11)
- * wherever there are 16, around whose 6-row tile C2 spilled (BENCHMARKS.md §0.5). Every element is computed by one task
- * with one fixed order over k whatever the tile, so results do not depend on the threads or the tile; and
- * since a_ik·a_jk = a_jk·a_ik exactly, G is exactly symmetric.
+ * wherever there are 16, around whose 6-row tile C2 spilled (BENCHMARKS.md §0.5). Every element is
+ * computed by one task with one fixed order over k whatever the tile, so results do not depend on the
+ * threads or the tile; and since a_ik·a_jk = a_jk·a_ik exactly, G is exactly symmetric.
  */
 final class SymmetricGram {
     private static final VectorSpecies<Float> F = RowKernels.F;
@@ -80,9 +80,9 @@ final class SymmetricGram {
     /**
      * out[j][i] = out[i][j] for the tile's rows i in [r0, r0+rows) and columns j in [j0, j0+cols): a scalar
      * copy, MR·NR moves against the tile's MR·NR·d FMAs. (A gather of each column was tried with 8-row
-     * tiles: on a Zen 4 its index check ran as Java code allocating its lanes, and the whole forward at
-     * n = 4096 took 6–8× longer; BENCHMARKS.md §0.1.) Panel p writes, below the diagonal, only the columns
-     * of its own rows, which no other task writes.
+     * tiles: on a Zen 4 its index check ran as Java code, and the whole forward at n = 4096 took 6–8×
+     * longer; BENCHMARKS.md §0.0.) Panel p writes, below the diagonal, only the columns of its own rows,
+     * which no other task writes.
      */
     private static void mirrorTile(float[] out, int n, int r0, int rows, int j0, int cols) {
         for (int c = 0; c < cols; c++) {

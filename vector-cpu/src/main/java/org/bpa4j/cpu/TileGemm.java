@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * of columns. The tile is sized for the register file ({@link RegisterFile}): MR×NR accumulators plus two
  * B vectors and one broadcast must fit, so MR = 8 with 32 vector registers and vectors of 8 lanes or more,
  * 6 with 32 registers and 4 lanes (NEON), and 4 with 16 (AVX2, SSE), where C2 spilled around the 6-row
- * tile's 15 registers and the product ran at half the speed (BENCHMARKS.md §0.5). A task owns a block of MC rows × NC columns of C
- * (its A block and B block stay in L2 over a K block of KC) and sums over k in one fixed order, so C does
- * not depend on the threads.
+ * tile's 15 registers and the product ran at half the speed (BENCHMARKS.md §0.0). A task owns a block of
+ * MC rows × NC columns of C (its A block and B block stay in L2 over a K block of KC) and sums over k in one
+ * fixed order, so C does not depend on the threads.
  */
 final class TileGemm {
     private static final VectorSpecies<Float> F = RowKernels.F;
@@ -85,7 +85,7 @@ final class TileGemm {
     private static void packA(float[] a, boolean transposed, int m, int k, int r0, float[] dst, int off) {
         int rows = Math.min(MR, m - r0);
         if (transposed) {
-            // a loop, not System.arraycopy: MR floats a call made the copies' call overhead an eighth of a BAM step
+            // a loop, not System.arraycopy: at MR floats a call, the calls' overhead was an eighth of a BAM step
             for (int kk = 0; kk < k; kk++) {
                 int src = kk * m + r0;
                 int to = off + kk * MR;

@@ -122,6 +122,26 @@ class NoVectorFallbackTest {
                 + " code (JFR's jdk.ExecutionSample names it)");
     }
 
+    /**
+     * The fallback a sample is in, named with the backend's method and line that ran it
+     * ("Float512Vector.bOp in BamRows.max line 36"), or null when it is in none.
+     */
+    private static String fallbackIn(RecordedEvent sample) {
+        String fallback = null;
+        for (RecordedFrame frame : sample.getStackTrace().getFrames()) {
+            String type = frame.getMethod().getType().getName();
+            String method = frame.getMethod().getName();
+            String simple = type.substring(type.lastIndexOf('.') + 1) + "." + method;
+            boolean vectorApi = type.startsWith("jdk.incubator.vector.") || type.startsWith("jdk.internal.vm.vector.");
+            if (fallback == null && vectorApi && (FALLBACK_METHODS.contains(method) || method.startsWith("lambda$"))) {
+                fallback = simple;
+            } else if (fallback != null && type.startsWith("org.bpa4j.")) {
+                return fallback + " in " + simple + " line " + frame.getLineNumber();
+            }
+        }
+        return fallback;
+    }
+
     /** Bytes allocated so far by all live threads (the caller and the backend's team). */
     private static long allocatedBytes() {
         long total = 0;
@@ -150,26 +170,13 @@ class NoVectorFallbackTest {
             recording.dump(file);
             for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
                 // every thread's samples in the backend: the team's workers run most of a call
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null
-                        || event.getStackTrace().getFrames().stream().noneMatch(
-                                f -> f.getMethod().getType().getName().startsWith("org.bpa4j.cpu."))) {
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample")
+                        || event.getStackTrace() == null || event.getStackTrace().getFrames().stream()
+                                .noneMatch(f -> f.getMethod().getType().getName().startsWith("org.bpa4j.cpu."))) {
                     continue;
                 }
                 samples++;
-                String fallback = null;
-                for (RecordedFrame frame : event.getStackTrace().getFrames()) {
-                    String type = frame.getMethod().getType().getName();
-                    String method = frame.getMethod().getName();
-                    boolean vectorApi = type.startsWith("jdk.incubator.vector.") || type.startsWith("jdk.internal.vm.vector.");
-                    if (fallback == null && vectorApi && (FALLBACK_METHODS.contains(method) || method.startsWith("lambda$"))) {
-                        fallback = type.substring(type.lastIndexOf('.') + 1) + "." + method;
-                    } else if (fallback != null && type.startsWith("org.bpa4j.")) {
-                        // named by the backend's method that ran it
-                        fallback = fallback + " in " + type.substring(type.lastIndexOf('.') + 1) + "." + method
-                                + " line " + frame.getLineNumber();
-                        break;
-                    }
-                }
+                String fallback = fallbackIn(event);
                 if (fallback != null) {
                     fallbacks.merge(fallback, 1, Integer::sum);
                 }
