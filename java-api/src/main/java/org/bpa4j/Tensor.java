@@ -208,9 +208,8 @@ public final class Tensor {
      * @param dtype float32 or float64
      * @param shape 1, 2 or 3 non-negative dimensions
      * @return a new tensor of zeros
-     * @throws InvalidInputException when the shape is invalid, or a tensor of 1 MiB or more cannot fit in the
-     *         memory that is free (the message gives the figures)
-     * @throws NullPointerException when dtype is null
+     * @throws InvalidInputException when dtype is null, the shape is invalid, or a tensor of 1 MiB or more
+     *         cannot fit in the memory that is free (the message gives the figures)
      */
     public static Tensor zeros(DType dtype, int... shape) {
         InputChecks.notNull(dtype, "Tensor.zeros: dtype");

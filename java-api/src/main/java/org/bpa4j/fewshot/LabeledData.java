@@ -228,9 +228,8 @@ public final class LabeledData {
      * @param item the item's index, 0..size()−1
      * @param dest the array to write {@link #dim()} values into
      * @param offset where the first value goes
-     * @throws InvalidInputException when item is out of range
-     * @throws IndexOutOfBoundsException when dest has no room for dim() values from offset
-     * @throws NullPointerException when dest is null
+     * @throws InvalidInputException when item is out of range, or dest is null or has no room for dim() values
+     *     from offset
      */
     public void copyFeatures(int item, float[] dest, int offset) {
         if (dest == null || offset < 0 || offset > dest.length - dim) {

@@ -298,7 +298,7 @@ public final class Npy {
      *
      * @param out the stream to write the header and values to
      * @param tensor the values and shape to write
-     * @throws NullPointerException when out or tensor is null
+     * @throws InvalidInputException when out or tensor is null
      * @throws IOException when writing to the stream fails
      */
     public static void write(OutputStream out, Tensor tensor) throws IOException {
@@ -345,8 +345,7 @@ public final class Npy {
      * @param file where to write
      * @param values the values in C order; their count must be the product of the shape
      * @param shape the array's shape, e.g. {@code n, k} for an index matrix; none for a scalar
-     * @throws InvalidInputException when the values do not fill the shape
-     * @throws NullPointerException when file, values or shape is null
+     * @throws InvalidInputException when file, values or shape is null, or the values do not fill the shape
      * @throws IOException when the file cannot be written
      */
     public static void write(Path file, long[] values, int... shape) throws IOException {
@@ -367,8 +366,7 @@ public final class Npy {
      * @param out the stream
      * @param values the values in C order; their count must be the product of the shape
      * @param shape the array's shape
-     * @throws InvalidInputException when the values do not fill the shape
-     * @throws NullPointerException when out, values or shape is null
+     * @throws InvalidInputException when out, values or shape is null, or the values do not fill the shape
      * @throws IOException when writing to the stream fails
      */
     public static void write(OutputStream out, long[] values, int... shape) throws IOException {
