@@ -7,13 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The column half of the symmetric streaming sweep (README "Large sets"): a chunk of logK read by columns, each
  * column's running log-sum-exp over the chunk's rows against the rows' duals. Vectors run across columns, so
- * there is no horizontal reduction; a column's lanes are summed in float for at most {@link #FLUSH} rows, then
- * added to its double, in row order: the same bits on every call with the same chunk.
+ * there is no horizontal reduction; a column's lanes are summed in float for at most {@link RowKernels#FLUSH}
+ * rows, then added to its double, in row order: the same bits on every call with the same chunk.
  */
 final class ColumnLogSumExp {
     private static final VectorSpecies<Float> F = RowKernels.F;
     private static final int L = RowKernels.L;
-    private static final int FLUSH = 64;
+    private static final int FLUSH = RowKernels.FLUSH;
 
     private ColumnLogSumExp() {
     }
