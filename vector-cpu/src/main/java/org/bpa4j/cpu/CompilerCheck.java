@@ -15,13 +15,7 @@ final class CompilerCheck {
 
     /** Why C2 is off in this JVM, with the flag to remove; empty when it is on or the JVM is not HotSpot. */
     static Optional<String> missingC2() {
-        try {
-            HotSpotDiagnosticMXBean bean = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            return missingC2(option(bean, "UseCompiler"), option(bean, "TieredCompilation"),
-                    option(bean, "TieredStopAtLevel"));
-        } catch (RuntimeException | LinkageError e) {
-            return Optional.empty();
-        }
+        return missingC2(vmOption("UseCompiler"), vmOption("TieredCompilation"), vmOption("TieredStopAtLevel"));
     }
 
     /** The decision, from the three HotSpot options' values (null when the JVM has no such option). */
@@ -49,17 +43,9 @@ final class CompilerCheck {
      */
     static String vmOption(String name) {
         try {
-            return option(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class), name);
+            return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
         } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
-    }
-
-    private static String option(HotSpotDiagnosticMXBean bean, String name) {
-        try {
-            return bean.getVMOption(name).getValue();
-        } catch (IllegalArgumentException e) {
-            return null;   // not an option of this JVM
+            return null;   // not an option of this JVM (IllegalArgumentException), or no HotSpot MXBean
         }
     }
 }
