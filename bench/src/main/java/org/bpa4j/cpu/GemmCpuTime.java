@@ -5,18 +5,32 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
- * The two GEMMs of BPA on one thread, timed in thread CPU time rather than wall time: on a machine shared
- * with other work (BENCHMARKS.md) a thread's CPU time is far steadier than JMH's wall clock. Prints the
- * minimum and median over the runs of the second half (the first half warms C2 up) for the cost GEMM
- * ({@link SymmetricGram}, n²d/2 FMAs with packing, copy-out and mirror) and the backward's M·X
- * ({@link MatrixFeatureProduct}, n²·dp FMAs), and one thread's FMA peak ({@link MachineLimitsBenchmark#peakFma})
- * timed the same way.
+ * The GEMMs of BPA and of the BAM loss on one thread, timed in thread CPU time rather than wall time: on a
+ * machine shared with other work (BENCHMARKS.md) a thread's CPU time is far steadier than JMH's wall clock.
+ * Prints the minimum and median over the runs of the second half (the first half warms C2 up) for the cost
+ * GEMM ({@link SymmetricGram}, n²d/2 FMAs with packing, copy-out and mirror), the backward's M·X
+ * ({@link MatrixFeatureProduct}, n²·dp FMAs), the BAM loss's two product shapes ({@link TileGemm}, fixed
+ * sizes), and one thread's FMA peak ({@link MachineLimitsBenchmark#peakFma}) timed the same way.
  *
  * <pre>java --add-modules jdk.incubator.vector [-XX:MaxVectorSize=16] -cp bench/target/benchmarks.jar \
  *     org.bpa4j.cpu.GemmCpuTime 1000 128 40</pre>
  */
 public final class GemmCpuTime {
     private GemmCpuTime() {
+    }
+
+    /** The thread CPU times of {@code runs} calls, in ms, sorted, after as many untimed ones (C2's warm-up). */
+    private static double[] sortedCpuMillis(ThreadMXBean clock, int runs, Runnable call) {
+        double[] ms = new double[runs];
+        for (int pass = 0; pass < 2; pass++) {
+            for (int r = 0; r < runs; r++) {
+                long t0 = clock.getCurrentThreadCpuTime();
+                call.run();
+                ms[r] = (clock.getCurrentThreadCpuTime() - t0) / 1e6;
+            }
+        }
+        Arrays.sort(ms);
+        return ms;
     }
 
     public static void main(String[] args) {
@@ -54,41 +68,20 @@ public final class GemmCpuTime {
         // the BAM loss's product shape: (N = 2048) × d (256) times d × (T = 512), as TileGemm computes it
         float[] za = BenchSettings.unitRows(2, 2048, 256);
         float[] zb = BenchSettings.unitRows(3, 512, 256);
-        double[] tile = new double[runs];
-        for (int pass = 0; pass < 2; pass++) {
-            for (int r = 0; r < runs; r++) {
-                long t0 = clock.getCurrentThreadCpuTime();
-                TileGemm.multiply(za, false, zb, true, 2048, 512, 256, ThreadTeam.SEQUENTIAL);
-                tile[r] = (clock.getCurrentThreadCpuTime() - t0) / 1e6;
-            }
-        }
-        Arrays.sort(tile);
+        double[] tile = sortedCpuMillis(clock, runs,
+                () -> TileGemm.multiply(za, false, zb, true, 2048, 512, 256, ThreadTeam.SEQUENTIAL));
         System.out.printf("BAM-shaped TileGemm (2048 x 256 x 512), %d-row tiles: min %.3f median %.3f ms"
                 + " (%.1f G lane-FMA/s)%n", TileGemm.MR, tile[0], tile[runs / 2], 2048.0 * 512 * 256 / tile[0] / 1e6);
         // and the backward's transposed product: dQ^T (512 x 2048, given as 2048 x 512) times z (2048 x 256)
         float[] dq = BenchSettings.unitRows(4, 2048, 512);
-        for (int pass = 0; pass < 2; pass++) {
-            for (int r = 0; r < runs; r++) {
-                long t0 = clock.getCurrentThreadCpuTime();
-                TileGemm.multiply(dq, true, za, false, 512, 256, 2048, ThreadTeam.SEQUENTIAL);
-                tile[r] = (clock.getCurrentThreadCpuTime() - t0) / 1e6;
-            }
-        }
-        Arrays.sort(tile);
+        tile = sortedCpuMillis(clock, runs,
+                () -> TileGemm.multiply(dq, true, za, false, 512, 256, 2048, ThreadTeam.SEQUENTIAL));
         System.out.printf("BAM-shaped TileGemm, A transposed (512 x 2048 x 256): min %.3f median %.3f ms"
                 + " (%.1f G lane-FMA/s)%n", tile[0], tile[runs / 2], 2048.0 * 512 * 256 / tile[0] / 1e6);
         MachineLimitsBenchmark limits = new MachineLimitsBenchmark();
-        double[] peak = new double[5];
-        for (int pass = 0; pass < 2; pass++) {
-            for (int r = 0; r < peak.length; r++) {
-                long t0 = clock.getCurrentThreadCpuTime();
-                limits.peakFma();
-                peak[r] = (clock.getCurrentThreadCpuTime() - t0) / 1e9;
-            }
-        }
-        Arrays.sort(peak);
+        double[] peak = sortedCpuMillis(clock, 5, limits::peakFma);
         System.out.printf("FMA peak, one thread: %.1f G lane-FMA/s%n", (double) MachineLimitsBenchmark.CHAINS
-                * MachineLimitsBenchmark.STEPS * RowKernels.L / peak[0] / 1e9);
+                * MachineLimitsBenchmark.STEPS * RowKernels.L / peak[0] / 1e6);
         Arrays.sort(gram);
         Arrays.sort(product);
         System.out.printf("lanes %d, %d-row Gram tiles; cost GEMM min %.3f median %.3f ms (%.1f G lane-FMA/s);"
