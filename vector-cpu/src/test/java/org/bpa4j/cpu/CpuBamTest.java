@@ -31,7 +31,8 @@ class CpuBamTest {
         return BamCases.golden();
     }
 
-    private static BamOptions options(BamLoss l) {
+    /** The SPI options of a {@link BamLoss}'s settings, in float32. */
+    static BamOptions options(BamLoss l) {
         return new BamOptions(l.largeCrops(), l.localCrops(), l.targetCrops(), l.temperature(), l.reg(),
                 l.iterations(), l.topK(), l.positiveMasking(), DType.FLOAT32);
     }

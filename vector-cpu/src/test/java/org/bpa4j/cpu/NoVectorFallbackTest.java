@@ -78,10 +78,7 @@ class NoVectorFallbackTest {
 
     @Test
     void bamLossAndGradient() {
-        BamLoss defaults = BamLoss.builder().largeCrops(2).localCrops(6).build();
-        BamOptions options = new BamOptions(defaults.largeCrops(), defaults.localCrops(), defaults.targetCrops(),
-                defaults.temperature(), defaults.reg(), defaults.iterations(), defaults.topK(),
-                defaults.positiveMasking(), DType.FLOAT32);
+        BamOptions options = CpuBamTest.options(BamLoss.builder().largeCrops(2).localCrops(6).build());
         int batch = 32;
         int rows = batch * options.views();
         int targets = batch * options.targetCrops();
